@@ -1,0 +1,35 @@
+"""The one detection engine. flake8, ``respgate check`` and the codemod all call ``analyze``.
+
+Depends on ``respgate_lint.config`` and the pure-data rule catalogue only; never on libcst,
+rich or the runtime, so the cheap entry points stay cheap.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..config import Settings
+from .detector import analyze_tree
+from .findings import FileAnalysis, Finding, Form, NotFixable, SiteContext, Span
+from .noqa import split_suppressed
+from .prefilter import might_have_findings
+
+__all__ = [
+    "FileAnalysis", "Finding", "Form", "NotFixable", "SiteContext", "Span",
+    "analyze", "analyze_source", "might_have_findings", "split_suppressed",
+]
+
+
+def analyze(source: str, tree: ast.Module, settings: Settings) -> FileAnalysis:
+    """Findings for an already-parsed module (the flake8 path: flake8 parsed it)."""
+    if not might_have_findings(source, settings):
+        return FileAnalysis(skipped_by_prefilter=True)
+    return analyze_tree(source, tree, settings)
+
+
+def analyze_source(source: str, settings: Settings, filename: str = "<unknown>") -> FileAnalysis:
+    """Parse and analyze; raises SyntaxError (and ValueError for NUL bytes) like ``compile``."""
+    if not might_have_findings(source, settings):
+        return FileAnalysis(skipped_by_prefilter=True)
+    tree = ast.parse(source, filename=filename)
+    return analyze_tree(source, tree, settings)

@@ -1,0 +1,64 @@
+"""The ``respgate`` command group.
+
+Subcommands are imported only when invoked, so ``respgate check`` never pays for libcst
+(``fix``) or rich's heavier parts.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from .. import __version__
+
+__all__ = ["main", "cli"]
+
+# name -> (module, attribute, one-line help shown in `respgate --help`)
+_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "check": ("respgate_lint.cli.check", "check", "Report response.create sends that bypass the gate."),
+}
+
+EXIT_CODES_HELP = """\b
+Exit codes (like ruff and flake8):
+  0  nothing found
+  1  findings, or a file could not be read, decoded or parsed
+  2  usage error, configuration error, or internal error"""
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands live in modules imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(_COMMANDS))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in _COMMANDS:
+            module, attr, _ = _COMMANDS[name]
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, _COMMANDS[name][2]) for name in sorted(_COMMANDS)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=EXIT_CODES_HELP)
+@click.version_option(__version__, "--version", prog_name="respgate")
+def cli() -> None:
+    """Keep OpenAI Realtime voice agents from sending response.create around their gate.
+
+    \b
+    Examples:
+      respgate check src/                 # lint: every bypassing send
+      respgate fix --diff src/            # show the rewrite into trigger_response(...)
+      respgate fix src/                   # apply it
+      respgate explain RGT001             # why, what is caught, examples
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    return cli.main(args=argv, prog_name="respgate")

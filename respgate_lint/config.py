@@ -1,0 +1,194 @@
+"""Settings: defaults, ``[tool.respgate]`` in pyproject.toml, and their validation.
+
+One frozen ``Settings`` object reaches the engine whatever the entry point (flake8 plugin,
+``respgate check``, the codemod), so every entry point decides with the same rules.
+Keys are kebab-case in TOML (``gate-functions``); snake_case spellings are accepted too.
+An unknown key or a value of the wrong type raises ``ConfigError`` naming the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Mapping
+
+__all__ = ["ConfigError", "Settings", "find_pyproject", "load_settings", "settings_from_mapping"]
+
+DEFAULT_GATE_FUNCTIONS = ("trigger_response", "trigger_response_from_tool")
+DEFAULT_EVENT_TYPES = ("response.create",)
+# Names that denote the event type by convention, even when imported from elsewhere:
+# RESPONSE_CREATE, EVENT_RESPONSE_CREATE, SendEvents.RESPONSE_CREATE (never RESPONSE_CREATED).
+DEFAULT_CONSTANT_PATTERN = r"^(?:[A-Z0-9_]*_)?RESPONSE_CREATE$"
+# Typed event classes: ResponseCreateEvent, ResponseCreate, ResponseCreateMessage, ...
+DEFAULT_CLASS_PATTERN = r"^ResponseCreate(?:Event|Message|Request|Param|Params|ClientEvent)?$"
+# Method (or function) names that put an event on the wire or on a send queue.
+DEFAULT_SEND_PATTERN = r"(?i)(?:^|_)(?:send|queue|enqueue|emit|publish|dispatch|put|write)(?:_|$)"
+DEFAULT_TOOL_REASON_PREFIX = "FUNCTION_"
+
+
+class ConfigError(ValueError):
+    """A configuration problem, worded as one line that names the offending key."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the engine and the codemod need to know about a code base's conventions."""
+
+    gate_functions: tuple[str, ...] = DEFAULT_GATE_FUNCTIONS
+    event_types: tuple[str, ...] = DEFAULT_EVENT_TYPES
+    constant_pattern: str = DEFAULT_CONSTANT_PATTERN
+    class_pattern: str = DEFAULT_CLASS_PATTERN
+    send_pattern: str = DEFAULT_SEND_PATTERN
+    tool_reason_prefix: str = DEFAULT_TOOL_REASON_PREFIX
+    exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    source: str = field(default="defaults", compare=False)
+
+    @cached_property
+    def constant_re(self) -> re.Pattern[str]:
+        return re.compile(self.constant_pattern)
+
+    @cached_property
+    def class_re(self) -> re.Pattern[str]:
+        return re.compile(self.class_pattern)
+
+    @cached_property
+    def send_re(self) -> re.Pattern[str]:
+        return re.compile(self.send_pattern)
+
+    def replace(self, **changes: Any) -> "Settings":
+        """A copy with some values changed, validated like a config file would be."""
+        return _validated(dataclasses.replace(self, **changes))
+
+
+# key in TOML -> (field name, kind)
+_KEYS: dict[str, tuple[str, str]] = {
+    "gate-functions": ("gate_functions", "identifiers"),
+    "event-types": ("event_types", "strings"),
+    "constant-pattern": ("constant_pattern", "regex"),
+    "class-pattern": ("class_pattern", "regex"),
+    "send-pattern": ("send_pattern", "regex"),
+    "tool-reason-prefix": ("tool_reason_prefix", "reason_prefix"),
+    "exclude": ("exclude", "strings"),
+    "per-file-ignores": ("per_file_ignores", "per_file_ignores"),
+    "select": ("select", "codes"),
+    "ignore": ("ignore", "codes"),
+    "extend-select": ("select", "codes"),
+}
+_CODE_RE = re.compile(r"^[A-Z]{1,3}[0-9]{0,3}$")
+_IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def settings_from_mapping(table: Mapping[str, Any], *, source: str = "<config>",
+                          base: Settings | None = None) -> Settings:
+    """Build settings from a ``[tool.respgate]``-shaped mapping; unknown keys are errors."""
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{source}: [tool.respgate] must be a table")
+    changes: dict[str, Any] = {}
+    for raw_key, value in table.items():
+        key = str(raw_key).replace("_", "-")
+        if key not in _KEYS:
+            known = ", ".join(sorted(k for k in _KEYS if k != "extend-select"))
+            raise ConfigError(f"{source}: unknown key '{raw_key}' in [tool.respgate] (known: {known})")
+        name, kind = _KEYS[key]
+        changes[name] = _convert(kind, value, f"{source}: '{raw_key}'")
+    settings = dataclasses.replace(base or Settings(), source=source, **changes)
+    return _validated(settings)
+
+
+def _convert(kind: str, value: Any, where: str) -> Any:
+    if kind in ("strings", "identifiers", "codes"):
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where} must be a list of strings")
+        if kind == "identifiers":
+            bad = [v for v in value if not _IDENT_RE.match(v)]
+            if bad:
+                raise ConfigError(f"{where} must hold Python identifiers, not {bad[0]!r}")
+        if kind == "codes":
+            bad = [v for v in value if not _CODE_RE.match(v)]
+            if bad:
+                raise ConfigError(f"{where} must hold rule codes like RGT001, not {bad[0]!r}")
+        return tuple(value)
+    if kind == "regex":
+        if not isinstance(value, str):
+            raise ConfigError(f"{where} must be a string (a regular expression)")
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ConfigError(f"{where} is not a valid regular expression: {exc}") from None
+        return value
+    if kind == "reason_prefix":
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Z0-9_]*", value):
+            raise ConfigError(f"{where} must be an UPPER_SNAKE string such as 'FUNCTION_' (or '')")
+        return value
+    if kind == "per_file_ignores":
+        return _per_file_ignores(value, where)
+    raise AssertionError(kind)  # pragma: no cover - table above is exhaustive
+
+
+def _per_file_ignores(value: Any, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Accept a TOML table ``{"glob" = ["RGT001"]}`` or flake8's ``glob:CODE,CODE`` text."""
+    pairs: list[tuple[str, tuple[str, ...]]] = []
+    if isinstance(value, str):
+        for chunk in re.split(r"\s+(?=[^\s:]+:)|\n", value.strip()):
+            if not chunk.strip():
+                continue
+            glob, sep, codes = chunk.partition(":")
+            if not sep:
+                raise ConfigError(f"{where}: expected 'pattern:CODES', got {chunk.strip()!r}")
+            pairs.append((glob.strip(), _convert("codes", codes, where)))
+    elif isinstance(value, Mapping):
+        for glob, codes in value.items():
+            pairs.append((str(glob), _convert("codes", codes, where)))
+    else:
+        raise ConfigError(f"{where} must be a table of glob = [codes]")
+    return tuple(pairs)
+
+
+def _validated(settings: Settings) -> Settings:
+    if not settings.gate_functions:
+        raise ConfigError(f"{settings.source}: 'gate-functions' must name at least one function")
+    if not settings.event_types or not all(settings.event_types):
+        raise ConfigError(f"{settings.source}: 'event-types' must hold at least one event type")
+    for name in ("constant_pattern", "class_pattern", "send_pattern"):
+        try:
+            re.compile(getattr(settings, name))
+        except re.error as exc:
+            key = name.replace("_", "-")
+            raise ConfigError(f"{settings.source}: '{key}' is not a valid regular expression: {exc}") from None
+    return settings
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above ``start`` (a file or a directory)."""
+    here = start if start.is_dir() else start.parent
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_settings(start: Path | None = None, *, pyproject: Path | None = None) -> Settings:
+    """Settings from the nearest pyproject.toml's ``[tool.respgate]`` (defaults if none)."""
+    path = pyproject or find_pyproject((start or Path.cwd()).resolve())
+    if path is None:
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    table = data.get("tool", {}).get("respgate")
+    if table is None:
+        return Settings(source=str(path))
+    return settings_from_mapping(table, source=str(path))

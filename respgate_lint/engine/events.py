@@ -1,0 +1,213 @@
+"""Is this expression a ``response.create`` event, and is this call a send of one?
+
+The only place that knows what an event looks like: dict literals, ``dict(...)`` calls, JSON
+text, named constants and enum members, typed event classes, variables holding any of those,
+wrapped in pass-throughs (``json.dumps``, ``typing.cast``, ``.encode()``, ``.model_dump()``),
+and the openai SDK's ``conn.response.create(...)``.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from ..config import Settings
+from .findings import Form
+
+__all__ = ["EventMatch", "ModuleFacts", "EventMatcher", "SendMatch"]
+
+# Calls that hand their (first, or for cast: last) argument through unchanged in meaning.
+_PASS_FIRST = frozenset({"dumps", "deepcopy", "copy", "dict", "MappingProxyType"})
+_PASS_LAST = frozenset({"cast"})
+# Methods that serialise an event object or text without changing what it is.
+_PASS_METHODS = frozenset({"encode", "model_dump", "model_dump_json", "dict", "json", "to_dict",
+                           "to_json", "copy", "model_copy"})
+
+
+@dataclass(frozen=True)
+class EventMatch:
+    """An expression found to be a response.create event."""
+
+    form: Form
+    keys: tuple[str, ...] | None  # every key of the event when known, "type" included
+    line: int                      # where the event itself was built
+
+
+@dataclass(frozen=True)
+class SendMatch:
+    """A call that puts an event on the wire."""
+
+    call: ast.Call
+    event: EventMatch
+    receiver: ast.expr | None      # `client` in client.send_event(...); None for send(ws, ...)
+    method: str
+    extra_args: bool               # arguments besides the event (or, SDK: besides response/event_id)
+
+
+@dataclass
+class ModuleFacts:
+    """Names the module itself defines as the event type (``RC = "response.create"``)."""
+
+    constant_names: set[str] = field(default_factory=set)
+    class_constants: dict[str, set[str]] = field(default_factory=dict)  # Enum/holder classes
+
+
+def _callee_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def _is_str(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+class EventMatcher:
+    """Decides "event or not" for expressions, given settings and the module's own constants."""
+
+    def __init__(self, settings: Settings, facts: ModuleFacts) -> None:
+        self.settings = settings
+        self.facts = facts
+        self.event_types = frozenset(settings.event_types)
+        types = "|".join(re.escape(t) for t in settings.event_types)
+        self._json_type = re.compile(r"""["']type["']\s*:\s*["'](?:%s)["']""" % types)
+
+    # -- the event type ---------------------------------------------------------------
+    def is_event_type(self, node: ast.expr) -> bool:
+        """``"response.create"``, ``RESPONSE_CREATE``, ``SendEvents.RESPONSE_CREATE[.value]``."""
+        if isinstance(node, ast.Constant):
+            return node.value in self.event_types
+        if isinstance(node, ast.Name):
+            return node.id in self.facts.constant_names or bool(self.settings.constant_re.match(node.id))
+        if isinstance(node, ast.Attribute):
+            if node.attr == "value" and self.is_event_type(node.value):
+                return True
+            if self.settings.constant_re.match(node.attr):
+                return True
+            owner = node.value
+            if isinstance(owner, ast.Name):
+                return node.attr in self.facts.class_constants.get(owner.id, ())
+        return False
+
+    # -- the event ----------------------------------------------------------------------
+    def match(self, node: ast.expr, bindings: Mapping[str, EventMatch]) -> EventMatch | None:
+        """The event this expression evaluates to, or None."""
+        if isinstance(node, ast.Dict):
+            return self._match_dict(node, bindings)
+        if isinstance(node, ast.Call):
+            return self._match_call(node, bindings)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+            return self._match_json_text(node)
+        if isinstance(node, ast.JoinedStr):
+            text = "".join(v.value for v in node.values if _is_str(v))  # type: ignore[attr-defined]
+            if self._json_type.search(text):
+                return EventMatch(Form.JSON_TEXT, None, node.lineno)
+            return None
+        if isinstance(node, ast.Name):
+            bound = bindings.get(node.id)
+            if bound is not None:
+                return EventMatch(Form.VARIABLE, bound.keys, bound.line)
+            return None
+        if isinstance(node, ast.NamedExpr):
+            return self.match(node.value, bindings)
+        if isinstance(node, ast.IfExp):
+            found = self.match(node.body, bindings) or self.match(node.orelse, bindings)
+            return EventMatch(found.form, None, found.line) if found else None
+        return None
+
+    def _match_dict(self, node: ast.Dict, bindings: Mapping[str, EventMatch]) -> EventMatch | None:
+        keys: list[str] | None = []
+        is_event = False
+        form = Form.DICT
+        for key, value in zip(node.keys, node.values):
+            if key is None:  # {**other, ...}
+                if self.match(value, bindings) is not None:
+                    is_event = True
+                keys = None
+                continue
+            if _is_str(key):
+                if keys is not None:
+                    keys.append(key.value)  # type: ignore[attr-defined]
+                if key.value == "type" and self.is_event_type(value):  # type: ignore[attr-defined]
+                    is_event = True
+                    if not _is_str(value):
+                        form = Form.CONSTANT
+            elif keys is not None:
+                keys = None
+        if not is_event:
+            return None
+        return EventMatch(form, tuple(keys) if keys is not None else None, node.lineno)
+
+    def _match_call(self, node: ast.Call, bindings: Mapping[str, EventMatch]) -> EventMatch | None:
+        name = _callee_name(node.func)
+        type_kw = next((k for k in node.keywords if k.arg == "type"), None)
+        if name == "dict" and type_kw is not None:
+            if not self.is_event_type(type_kw.value):
+                return None
+            keys = [k.arg for k in node.keywords]
+            known = None if None in keys or node.args else tuple(k for k in keys if k)
+            return EventMatch(Form.DICT_CALL, known, node.lineno)
+        if name is not None and self.settings.class_re.match(name):
+            return EventMatch(Form.TYPED_CLASS, None, node.lineno)
+        if isinstance(node.func, ast.Attribute):
+            owner = _callee_name(node.func.value)
+            if owner is not None and self.settings.class_re.match(owner):  # factory classmethod
+                return EventMatch(Form.TYPED_CLASS, None, node.lineno)
+            if name in _PASS_METHODS and not node.args:
+                inner = self.match(node.func.value, bindings)
+                if inner is not None:
+                    return inner
+        if name in _PASS_FIRST and node.args:
+            inner = self.match(node.args[0], bindings)
+            if inner is not None:
+                if name == "dumps" and inner.form in (Form.DICT, Form.DICT_CALL, Form.CONSTANT):
+                    return EventMatch(Form.JSON_DUMPS, inner.keys, inner.line)
+                return inner
+        if name in _PASS_LAST and node.args:
+            return self.match(node.args[-1], bindings)
+        if type_kw is not None and name != "dict" and self.is_event_type(type_kw.value):
+            return EventMatch(Form.TYPED_CLASS, None, node.lineno)  # ClientEvent(type=...)
+        return None
+
+    def _match_json_text(self, node: ast.Constant) -> EventMatch | None:
+        value = node.value
+        text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+        if not self._json_type.search(text):
+            return None
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return EventMatch(Form.JSON_TEXT, None, node.lineno)
+        keys = tuple(data) if isinstance(data, dict) else None
+        return EventMatch(Form.JSON_TEXT, keys, node.lineno)
+
+    # -- the send -----------------------------------------------------------------------
+    def match_send(self, call: ast.Call, bindings: Mapping[str, EventMatch]) -> SendMatch | None:
+        """The send this call performs, or None."""
+        func = call.func
+        if (isinstance(func, ast.Attribute) and func.attr == "create"
+                and isinstance(func.value, ast.Attribute) and func.value.attr == "response"):
+            extra = bool(call.args) or any(k.arg not in ("response", "event_id") for k in call.keywords)
+            keys = ("type",) + tuple(k.arg for k in call.keywords if k.arg)
+            event = EventMatch(Form.SDK_METHOD, keys, call.lineno)
+            return SendMatch(call, event, func.value.value, "create", extra)
+        name = _callee_name(func)
+        if name is None or not self.settings.send_re.search(name):
+            return None
+        candidates = [a for a in call.args if not isinstance(a, ast.Starred)]
+        candidates += [k.value for k in call.keywords]
+        for arg in candidates:
+            event = self.match(arg, bindings)
+            if event is not None:
+                receiver = func.value if isinstance(func, ast.Attribute) else None
+                extra = len(call.args) + len(call.keywords) > 1
+                return SendMatch(call, event, receiver, name, extra)
+        return None
+
+    def is_gate_call(self, call: ast.Call) -> bool:
+        return _callee_name(call.func) in self.settings.gate_functions

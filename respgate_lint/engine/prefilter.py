@@ -1,0 +1,98 @@
+"""The byte-level "nothing to find here" decision, made before anything is parsed.
+
+Most files of a repository contain no Realtime code. A file can only hold a finding if its
+bytes contain an event type (``response.create``, which also covers ``conn.response.create``),
+a literal that every configured constant or class name must contain (``RESPONSE_CREATE``,
+``ResponseCreate``), or a gate name (RGT002/RGT003 sites). The same needles, compiled as one
+regular expression, also tell the engine which lines deserve a closer look.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable
+
+from ..config import Settings
+
+__all__ = ["needles", "needle_regex", "might_have_findings"]
+
+
+def _required_literal(pattern: str) -> str | None:
+    """The longest literal every match of ``pattern`` must contain, or None if unsure.
+
+    Walks the top level of the parsed pattern; a top-level alternation or no literal at
+    all means there is no safe needle and the prefilter must let every file through.
+    """
+    try:
+        import re._parser as sre_parse  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover - Python < 3.11 is not supported anyway
+        return None
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error:
+        return None
+    flags = parsed.state.flags
+    if flags & re.IGNORECASE:
+        return None
+    best, run = "", []
+    for op, arg in parsed:
+        name = str(op)
+        if name == "LITERAL":
+            run.append(chr(arg))
+            continue
+        if name == "BRANCH":
+            return None
+        if len("".join(run)) > len(best):
+            best = "".join(run)
+        run = []
+    if len("".join(run)) > len(best):
+        best = "".join(run)
+    return best or None
+
+
+@lru_cache(maxsize=32)
+def needles(settings: Settings) -> tuple[str, ...] | None:
+    """Literal strings, one of which every relevant file contains; None disables the filter."""
+    found: list[str] = list(settings.event_types) + list(settings.gate_functions)
+    for pattern in (settings.constant_pattern, settings.class_pattern):
+        literal = _required_literal(pattern)
+        if literal is None:
+            return None
+        found.append(literal)
+    return tuple(sorted(set(found), key=lambda s: (-len(s), s)))
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in words)
+
+
+@lru_cache(maxsize=32)
+def needle_regex(settings: Settings) -> re.Pattern[str] | None:
+    """The needles as one text regex (line-level hot spots), or None when disabled."""
+    words = needles(settings)
+    return re.compile(_alternation(words)) if words else None
+
+
+@lru_cache(maxsize=32)
+def _needle_bytes_regex(settings: Settings) -> re.Pattern[bytes] | None:
+    words = needles(settings)
+    if not words:
+        return None
+    return re.compile(_alternation(words).encode("utf-8"))
+
+
+def might_have_findings(data: bytes | str, settings: Settings) -> bool:
+    """False only when the file certainly has nothing to report.
+
+    Works on raw bytes (``respgate check``) or on text (the flake8 plugin). Needles are ASCII,
+    so for a file in an ASCII-compatible encoding the byte search is exact; a UTF-16 file
+    has NUL bytes between the letters and is let through to be decoded properly.
+    """
+    if isinstance(data, str):
+        regex = needle_regex(settings)
+        return regex is None or regex.search(data) is not None
+    bregex = _needle_bytes_regex(settings)
+    if bregex is None or bregex.search(data) is not None:
+        return True
+    return data[:2] in (b"\xff\xfe", b"\xfe\xff")

@@ -1,0 +1,182 @@
+"""Where a site is: gates, enclosing function and class, branch labels, variable bindings.
+
+Kept apart from event recognition (``events.py``) so the walker composes the two: "what is
+this expression" and "where are we".
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from ..config import Settings
+from .events import EventMatch, EventMatcher, ModuleFacts
+
+__all__ = ["Frame", "ClassInfo", "LineIndex", "branch_label", "case_label",
+           "collect_module_facts", "collect_module_bindings", "merge_bindings", "bound_names"]
+
+
+@dataclass
+class ClassInfo:
+    """An enclosing class; whether ``self.trigger_response`` can exist on it."""
+
+    node: ast.ClassDef
+    _gate: str | None = None
+
+    def gate_status(self, gates: tuple[str, ...]) -> str:
+        """"defined" (a gate def in the body), "inherited?" (has real bases), or "missing"."""
+        if self._gate is None:
+            defines = any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name in gates
+                          for s in self.node.body)
+            bases = [b for b in self.node.bases
+                     if not (isinstance(b, ast.Name) and b.id in ("object", "Generic"))]
+            self._gate = "defined" if defines else ("inherited?" if bases else "missing")
+        return self._gate
+
+
+@dataclass
+class Frame:
+    """One lexical scope: the module, a class body or a function."""
+
+    kind: str                              # "module" | "class" | "function"
+    name: str | None
+    bindings: dict[str, EventMatch]
+    is_async: bool = False
+    self_name: str | None = None
+    in_gate: bool = False
+    class_info: ClassInfo | None = None
+    functions: tuple[str, ...] = field(default=())  # enclosing def names, innermost first
+
+
+class LineIndex:
+    """Line starts of a source text, split the way the tokenizer splits (\\r\\n, \\r, \\n)."""
+
+    _NEWLINE = re.compile(r"\r\n?|\n")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.starts = [0] + [m.end() for m in self._NEWLINE.finditer(source)]
+
+    def line_of(self, offset: int) -> int:
+        """1-based line number holding a character offset."""
+        return bisect.bisect_right(self.starts, offset)
+
+    def text(self, line: int) -> str:
+        start = self.starts[line - 1]
+        end = self.starts[line] if line < len(self.starts) else len(self.source)
+        return self.source[start:end]
+
+    def char_col(self, line: int, byte_col: int) -> int:
+        """``ast`` columns are UTF-8 byte offsets; editors and libcst count characters."""
+        if line > len(self.starts):
+            return byte_col
+        text = self.text(line)
+        if text.isascii():
+            return byte_col
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+
+    def lines_matching(self, regex: re.Pattern[str]) -> set[int]:
+        return {self.line_of(m.start()) for m in regex.finditer(self.source)}
+
+
+def branch_label(test: ast.expr) -> tuple[str, str] | None:
+    """``if name == "save_lead_info"`` -> ("save_lead_info", "name"); None when unlabelled."""
+    if isinstance(test, ast.BoolOp):
+        for value in test.values:
+            found = branch_label(value)
+            if found:
+                return found
+        return None
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return None
+    op, left, right = test.ops[0], test.left, test.comparators[0]
+    if isinstance(op, (ast.Eq, ast.Is)):
+        for const, other in ((right, left), (left, right)):
+            if isinstance(const, ast.Constant) and isinstance(const.value, str) and const.value:
+                return const.value, ast.unparse(other)
+    if isinstance(op, ast.In) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+        for elt in right.elts:
+            if isinstance(elt, ast.Constant) and isinstance(elt.value, str) and elt.value:
+                return elt.value, ast.unparse(left)
+    return None
+
+
+def case_label(pattern: ast.pattern) -> str | None:
+    """``case "save_lead_info":`` (or the first literal of an ``|`` pattern)."""
+    if isinstance(pattern, ast.MatchValue):
+        value = pattern.value
+        if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value:
+            return value.value
+    if isinstance(pattern, ast.MatchOr):
+        for sub in pattern.patterns:
+            found = case_label(sub)
+            if found:
+                return found
+    if isinstance(pattern, ast.MatchAs) and pattern.pattern is not None:
+        return case_label(pattern.pattern)
+    return None
+
+
+def collect_module_facts(tree: ast.Module, settings: Settings) -> ModuleFacts:
+    """Names the module binds to the event type: constants, aliases, enum-like members."""
+    facts = ModuleFacts()
+    types = set(settings.event_types)
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            if _is_type_string(stmt.value, types):
+                facts.constant_names.update(_target_names(stmt))
+        elif isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                if alias.asname and settings.constant_re.match(alias.name):
+                    facts.constant_names.add(alias.asname)
+        elif isinstance(stmt, ast.ClassDef):
+            members = {name for s in stmt.body if isinstance(s, (ast.Assign, ast.AnnAssign))
+                       and _is_type_string(s.value, types) for name in _target_names(s)}
+            if members:
+                facts.class_constants[stmt.name] = members
+    return facts
+
+
+def collect_module_bindings(tree: ast.Module, matcher: EventMatcher) -> dict[str, EventMatch]:
+    """Module-level names holding a whole event (``CREATE = {"type": "response.create"}``)."""
+    bindings: dict[str, EventMatch] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+            found = matcher.match(stmt.value, bindings)
+            for name in _target_names(stmt):
+                if found is not None:
+                    bindings[name] = found
+                else:
+                    bindings.pop(name, None)
+    return bindings
+
+
+def merge_bindings(branches: list[dict[str, EventMatch]]) -> dict[str, EventMatch]:
+    """After branches join, a name may hold the event if it does on any branch."""
+    merged: dict[str, EventMatch] = {}
+    for branch in branches:
+        for name, match in branch.items():
+            merged.setdefault(name, match)
+    return merged
+
+
+def bound_names(target: ast.expr) -> list[str]:
+    """Plain names an assignment target (re)binds: ``a``, ``a, b``, ``[a, *b]``."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for elt in target.elts for n in bound_names(elt)]
+    if isinstance(target, ast.Starred):
+        return bound_names(target.value)
+    return []
+
+
+def _target_names(stmt: ast.Assign | ast.AnnAssign) -> list[str]:
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+    return [name for t in targets for name in bound_names(t)]
+
+
+def _is_type_string(value: ast.expr | None, types: set[str]) -> bool:
+    return isinstance(value, ast.Constant) and value.value in types

@@ -1,0 +1,187 @@
+"""Finding, reading and writing Python files without ever losing a byte.
+
+Reading keeps the raw bytes next to the decoded text (encoding cookie, BOM and line endings
+are the bytes' business); writing goes through a temporary file in the same folder and an
+atomic rename, keeps the file mode, refuses symlinks and read-only files, and refuses to
+overwrite a file that changed since it was read. Every problem is a ``FileProblem`` with a
+one-line message naming the file; nothing here raises for one bad file.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import io
+import os
+import stat
+import tempfile
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+__all__ = ["FileProblem", "SourceFile", "discover", "read_source", "write_atomic",
+           "DEFAULT_EXCLUDES", "is_excluded"]
+
+DEFAULT_EXCLUDES = (
+    ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".env", "env", "__pycache__", "build",
+    "dist", "node_modules", ".tox", ".nox", ".eggs", "*.egg-info", ".mypy_cache",
+    ".pytest_cache", ".ruff_cache", "site-packages", "__pypackages__",
+)
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A file that could not be found, read, decoded, parsed or written."""
+
+    path: str
+    message: str
+    kind: str = "error"   # "read" | "decode" | "syntax" | "write" | "internal" | ...
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file's exact bytes and the text Python would see."""
+
+    path: Path
+    data: bytes
+    text: str
+    encoding: str          # as detected: "utf-8", "utf-8-sig" (BOM), "latin-1", ...
+    stat: os.stat_result
+
+    @property
+    def has_bom(self) -> bool:
+        return self.encoding == "utf-8-sig"
+
+    def encode(self, text: str) -> bytes:
+        """Text back to bytes in the file's own encoding (a BOM stays a BOM)."""
+        return text.encode(self.encoding)
+
+
+def is_excluded(path: Path, patterns: Iterable[str]) -> bool:
+    """True if the path's name or its whole (posix) path matches a glob pattern."""
+    name, full = path.name, path.as_posix()
+    for pattern in patterns:
+        if fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(full, pattern):
+            return True
+        if "/" in pattern and fnmatch.fnmatch(full, f"*/{pattern.strip('/')}"):
+            return True
+    return False
+
+
+def discover(paths: Iterable[str | Path], exclude: Iterable[str] = (),
+             *, use_default_excludes: bool = True) -> Iterator[Path | FileProblem]:
+    """Python files under ``paths`` in a stable order; problems are yielded, not raised.
+
+    Files named explicitly are always yielded (whatever their suffix, as ruff and flake8
+    do); folders are walked for ``*.py``/``*.pyi`` without following symlinked folders, so a
+    symlink loop cannot trap the walk. Virtual environments (a ``pyvenv.cfg``) are skipped.
+    """
+    patterns = tuple(exclude) + (DEFAULT_EXCLUDES if use_default_excludes else ())
+    for raw in paths:
+        path = Path(raw)
+        if not os.path.lexists(path):
+            yield FileProblem(str(path), "no such file or directory", "read")
+        elif path.is_dir():
+            yield from _walk(path, patterns)
+        elif not is_excluded(path, tuple(exclude)):
+            yield path
+
+
+def _walk(folder: Path, patterns: tuple[str, ...]) -> Iterator[Path | FileProblem]:
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+    except OSError as exc:
+        yield FileProblem(str(folder), f"cannot list folder: {exc.strerror or exc}", "read")
+        return
+    if any(e.name == "pyvenv.cfg" for e in entries):
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        if is_excluded(path, patterns):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(path, patterns)
+            elif entry.name.endswith((".py", ".pyi")) and entry.is_file():
+                yield path
+        except OSError as exc:
+            yield FileProblem(str(path), f"cannot stat: {exc.strerror or exc}", "read")
+
+
+def read_source(path: Path) -> SourceFile | FileProblem:
+    """Read bytes and decode them as Python does (BOM, then coding cookie, then UTF-8)."""
+    try:
+        with open(path, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            if stat.S_ISDIR(st.st_mode):
+                return FileProblem(str(path), "is a directory", "read")
+            data = handle.read()
+    except OSError as exc:
+        return FileProblem(str(path), f"cannot read: {exc.strerror or exc}", "read")
+    if b"\0" in data:
+        return FileProblem(str(path), "binary file (contains NUL bytes); not Python source", "decode")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except SyntaxError as exc:
+        return FileProblem(str(path), f"cannot decode: {exc.msg}", "decode")
+    except (UnicodeDecodeError, LookupError) as exc:
+        return FileProblem(str(path), f"cannot decode as {_encoding_name(exc)}: {exc}; "
+                                      "add a coding cookie or convert the file to UTF-8", "decode")
+    if text.startswith("\ufeff"):  # a BOM under an explicit utf-8 cookie
+        text = text[1:]
+    return SourceFile(path, data, text, encoding, st)
+
+
+def _encoding_name(exc: Exception) -> str:
+    return getattr(exc, "encoding", None) or "the declared encoding"
+
+
+def write_atomic(source: SourceFile, data: bytes) -> FileProblem | None:
+    """Replace ``source.path`` with ``data`` atomically; None on success.
+
+    Refuses (and says why) when the path is a symlink, the file is read-only, or the file
+    changed on disk since it was read. The temporary file never outlives a failure.
+    """
+    path = source.path
+    if path.is_symlink():
+        return FileProblem(str(path), "is a symlink; not writing through it", "write")
+    try:
+        now = os.stat(path)
+    except OSError as exc:
+        return FileProblem(str(path), f"cannot write: {exc.strerror or exc}", "write")
+    if not now.st_mode & stat.S_IWUSR:
+        return FileProblem(str(path), "is read-only; not modified", "write")
+    if (now.st_mtime_ns, now.st_size, now.st_ino) != (
+            source.stat.st_mtime_ns, source.stat.st_size, source.stat.st_ino):
+        return FileProblem(str(path), "changed on disk while being fixed; not modified (run again)",
+                           "write")
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".respgate-tmp",
+                                        dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, stat.S_IMODE(now.st_mode))
+        _before_rename(tmp_name, path)
+        os.replace(tmp_name, path)
+        tmp_name = None
+    except OSError as exc:
+        return FileProblem(str(path), f"cannot write: {exc.strerror or exc}", "write")
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+    return None
+
+
+def _before_rename(tmp_name: str, path: Path) -> None:
+    """A seam for fault-injection tests (a crash between the write and the rename)."""

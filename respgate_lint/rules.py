@@ -1,0 +1,221 @@
+"""The rule catalogue: one object per code with its message, why, and examples.
+
+The examples are the tests (``tests/engine/test_rule_examples.py`` runs every VALID and
+INVALID snippet through the engine, every FIXES pair through the codemod) and the docs
+(``respgate explain RGT001`` renders them), so the two cannot drift apart.
+Pure data: importing this module imports nothing else of the package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from textwrap import dedent
+
+__all__ = ["Rule", "RULES", "RGT001", "RGT002", "RGT003", "get_rule"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule code, what it says, why it exists, and snippets that prove it."""
+
+    code: str
+    name: str
+    message: str                  # str.format template; the engine fills it
+    summary: str                  # one line, for tables and SARIF shortDescription
+    why: str                      # the docstring users read in `respgate explain`
+    valid: tuple[str, ...] = ()   # snippets with no finding of this code
+    invalid: tuple[str, ...] = ()  # snippets with exactly one finding of this code
+    fixes: tuple[tuple[str, str], ...] = ()  # (before, after) for the codemod
+    forms: tuple[str, ...] = field(default=())
+
+    def format(self, **values: str) -> str:
+        return f"{self.code} " + self.message.format(**values)
+
+
+def _code(text: str) -> str:
+    return dedent(text).strip("\n") + "\n"
+
+
+RGT001 = Rule(
+    code="RGT001",
+    name="response-create-outside-gate",
+    message="response.create sent outside the gate ({form} via `{method}`); "
+            "route it through `{gate}(...)`",
+    summary="A response.create event is sent outside the gate function.",
+    why=(
+        "Every `response.create` must pass the gate (`trigger_response`), which checks that the "
+        "session is configured, the caller is not speaking, no hangup is pending, no response "
+        "is in flight, creates are not too rapid and the call's budget is not spent, and "
+        "records one telemetry outcome per trigger. A direct send can interrupt the caller, "
+        "talk after the hangup, double-bill, or race another response (the server answers "
+        "`conversation_already_has_active_response`). Sends lexically inside a gate function, "
+        "nested helpers included, are the gate's own and are allowed."
+    ),
+    forms=(
+        'dict literal: await client.send_event({"type": "response.create", ...})',
+        'dict() call: client.send_event(dict(type="response.create"))',
+        "named constant or enum member: {\"type\": RESPONSE_CREATE}, SendEvents.RESPONSE_CREATE",
+        'JSON: await ws.send(json.dumps({...})), await ws.send(\'{"type": "response.create"}\')',
+        "a variable that still holds the event when it is sent",
+        "typed event classes: ResponseCreateEvent(...), ResponseCreateEvent.build(...)",
+        "the openai SDK: await conn.response.create(...)",
+        "any send-like method: send, send_event, send_json, send_str, _queue_msg, put_nowait",
+    ),
+    valid=(
+        _code('''
+            class Bridge:
+                async def trigger_response(self, reason, client, *, force=False, response=None):
+                    await client.send_event({"type": "response.create", "response": response})
+        '''),
+        _code('''
+            async def on_event(event):
+                if event["type"] == "response.created":  # a server event, not a send
+                    log.info("got response.create ack")
+        '''),
+        _code('''
+            async def summarize(client, text):
+                return await client.chat.completions.with_streaming_response.create(model="m")
+        '''),
+        _code('''
+            async def relay(ws, item):
+                msg = {"type": "response.create"}
+                msg = {"type": "conversation.item.create", "item": item}
+                await ws.send_event(msg)
+        '''),
+    ),
+    invalid=(
+        _code('''
+            class Bridge:
+                async def on_tool_done(self):
+                    await self.client.send_event({"type": "response.create"})
+        '''),
+        _code('''
+            async def greet(ws):
+                await ws.send(json.dumps({"type": "response.create", "response": {"modalities": ["audio"]}}))
+        '''),
+        _code('''
+            async def retry(conn):
+                await conn.response.create()
+        '''),
+        _code('''
+            RESPONSE_CREATE = "response.create"
+
+            async def nudge(client):
+                event = {"type": RESPONSE_CREATE}
+                await client.send_event(event)
+        '''),
+        _code('''
+            async def speak(client):
+                await client.send(ResponseCreateEvent(response=None))
+        '''),
+    ),
+    fixes=(
+        (
+            _code('''
+                class Bridge:
+                    async def handle_function_call(self, name):
+                        if name == "save_lead_info":
+                            await self.client.send_event({"type": "response.create"})
+            '''),
+            _code('''
+                class Bridge:
+                    async def handle_function_call(self, name):
+                        if name == "save_lead_info":
+                            await self.trigger_response("FUNCTION_SAVE_LEAD_INFO", self.client, force=False)
+            '''),
+        ),
+        (
+            _code('''
+                class Bridge:
+                    async def _resume_after_drop(self, ws):
+                        try:
+                            await self.reconnect()
+                        except ConnectionError:
+                            await ws.send(json.dumps({"type": "response.create", "response": {"instructions": "Sorry"}}))
+            '''),
+            _code('''
+                class Bridge:
+                    async def _resume_after_drop(self, ws):
+                        try:
+                            await self.reconnect()
+                        except ConnectionError:
+                            await self.trigger_response("RESUME_AFTER_DROP_ERROR", ws, force=False, response={"instructions": "Sorry"})
+            '''),
+        ),
+    ),
+)
+
+RGT002 = Rule(
+    code="RGT002",
+    name="gate-call-not-awaited",
+    message="`{gate}(...)` is not awaited inside `async def {function}`; the coroutine never runs",
+    summary="The gate is called without `await` inside an async function.",
+    why=(
+        "`trigger_response` is a coroutine function. Calling it without `await` creates a "
+        "coroutine object that is never run: no response is created, nothing is logged, and "
+        "Python only warns at garbage collection. The agent goes silent."
+    ),
+    valid=(
+        _code('''
+            class Bridge:
+                async def on_done(self):
+                    await self.trigger_response("TOOL_DONE", self.client)
+        '''),
+        _code('''
+            class Bridge:
+                async def on_done(self):
+                    asyncio.create_task(self.trigger_response("TOOL_DONE", self.client))
+        '''),
+    ),
+    invalid=(
+        _code('''
+            class Bridge:
+                async def on_done(self):
+                    self.trigger_response("TOOL_DONE", self.client)
+        '''),
+    ),
+)
+
+RGT003 = Rule(
+    code="RGT003",
+    name="gate-reason-not-unique-literal",
+    message="{problem}",
+    summary="A gate call's reason is not a string literal, or repeats another call site's reason.",
+    why=(
+        "The reason is the telemetry key: every trigger is counted as sent, deferred or "
+        "blocked under it. A computed reason cannot be grepped or grouped, and two call sites "
+        "sharing one reason cannot be told apart when one of them misbehaves. Calls inside "
+        "a gate function that pass their own reason on are delegation and are allowed."
+    ),
+    valid=(
+        _code('''
+            class Bridge:
+                async def greet(self):
+                    await self.trigger_response("GREETING", self.client, is_greeting=True)
+
+                async def after_tool(self):
+                    await self.trigger_response("TOOL_RESULT", self.client)
+        '''),
+    ),
+    invalid=(
+        _code('''
+            class Bridge:
+                async def after_tool(self, name):
+                    await self.trigger_response(f"TOOL_{name}", self.client)
+        '''),
+        _code('''
+            class Bridge:
+                async def a(self):
+                    await self.trigger_response("TOOL_RESULT", self.client)
+
+                async def b(self):
+                    await self.trigger_response("TOOL_RESULT", self.client)
+        '''),
+    ),
+)
+
+RULES: dict[str, Rule] = {rule.code: rule for rule in (RGT001, RGT002, RGT003)}
+
+
+def get_rule(code: str) -> Rule | None:
+    return RULES.get(code.strip().upper())

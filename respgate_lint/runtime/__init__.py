@@ -1,0 +1,55 @@
+"""Reference gate and handler registry for OpenAI Realtime voice agents.
+
+Pure asyncio + threading; imports nothing else of ``respgate_lint`` and no
+third-party module, so an app can depend on it alone.
+"""
+
+from .clients import NoSendPathError, describe_path, resolve_sender, send_via
+from .events import COALESCED_KEY, EVENT_ID_KEY, REASON_KEY, build_create_event, new_event_id
+from .gate import ResponseGate
+from .mixin import GatedResponseMixin
+from .outcome import (
+    BLOCKING_GUARDS,
+    BUDGET,
+    CLOSING,
+    FORCE_BYPASSES,
+    GUARDS,
+    HOLDING_GUARDS,
+    PENDING_HANGUP,
+    RAPID_CREATE,
+    RESPONSE_IN_FLIGHT,
+    SESSION_NOT_READY,
+    USER_SPEAKING,
+    Outcome,
+)
+from .registry import HandlerRegistry, HandlerSession
+from .stats import FINAL_STATES
+
+__all__ = [
+    "BLOCKING_GUARDS",
+    "BUDGET",
+    "CLOSING",
+    "COALESCED_KEY",
+    "EVENT_ID_KEY",
+    "FINAL_STATES",
+    "FORCE_BYPASSES",
+    "GUARDS",
+    "HOLDING_GUARDS",
+    "PENDING_HANGUP",
+    "RAPID_CREATE",
+    "REASON_KEY",
+    "RESPONSE_IN_FLIGHT",
+    "SESSION_NOT_READY",
+    "USER_SPEAKING",
+    "GatedResponseMixin",
+    "HandlerRegistry",
+    "HandlerSession",
+    "NoSendPathError",
+    "Outcome",
+    "ResponseGate",
+    "build_create_event",
+    "describe_path",
+    "new_event_id",
+    "resolve_sender",
+    "send_via",
+]

@@ -158,7 +158,7 @@ class EventMatcher:
             owner = _callee_name(node.func.value)
             if owner is not None and self.settings.class_re.match(owner):  # factory classmethod
                 return EventMatch(Form.TYPED_CLASS, None, node.lineno)
-            if name in _PASS_METHODS and not node.args:
+            if name in _PASS_METHODS:
                 inner = self.match(node.func.value, bindings)
                 if inner is not None:
                     return inner

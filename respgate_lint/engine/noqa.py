@@ -1,8 +1,9 @@
-"""``# noqa`` as flake8 defines it, for the entry points that are not flake8.
+"""``# noqa`` exactly as flake8 applies it, for the entry points that are not flake8.
 
-flake8 applies a ``# noqa`` comment to every physical line of the logical line it sits on
-(a multi-line call is one logical line). ``respgate check`` and the codemod do the same,
-so a site silenced for flake8 is silenced everywhere.
+flake8 searches a finding's physical line for the first ``# noqa[: CODES]``; a line inside a
+multi-line string token is searched together with the whole string's lines. A line
+``# flake8: noqa`` silences the whole file. ``respgate check`` and the codemod do the same,
+so a site silenced for flake8 is silenced everywhere and vice versa.
 """
 
 from __future__ import annotations
@@ -10,58 +11,63 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from typing import Iterable
 
 from .findings import Finding
 
 __all__ = ["NOQA_RE", "noqa_map", "is_suppressed", "split_suppressed"]
 
-# flake8's own pattern: "# noqa", "# noqa: RGT001", "# noqa:RGT001,E501", any case.
-NOQA_RE = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?", re.I)
-_CODE_SEP = re.compile(r"[,\s]+")
+# flake8's own patterns (flake8/defaults.py).
+NOQA_RE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.I)
+NOQA_FILE_RE = re.compile(r"\s*# flake8[:=]\s*noqa", re.I)
+_SEP = re.compile(r"[,\s]")
+
+# line -> codes silenced there (None: every code); the key 0 means "the whole file".
+NoqaMap = dict[int, "frozenset[str] | None"]
 
 
-def noqa_map(source: str) -> dict[int, frozenset[str] | None]:
-    """line -> codes silenced on it (None: every code). Lines without noqa are absent."""
+def noqa_map(source: str) -> NoqaMap:
+    """Which lines carry a noqa comment, computed only when the text mentions noqa."""
     if "noqa" not in source.lower():
         return {}
-    result: dict[int, frozenset[str] | None] = {}
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    except (tokenize.TokenError, SyntaxError):
-        return result
-    start = 1
-    comments: list[re.Match[str]] = []
-    for tok in tokens:
-        if tok.type == tokenize.COMMENT:
-            match = NOQA_RE.search(tok.string)
-            if match:
-                comments.append(match)
-        elif tok.type in (tokenize.NEWLINE, tokenize.ENDMARKER) or (
-                tok.type == tokenize.NL and tok.line.strip().startswith("#")):
-            if comments:
-                codes = _merge(comments)
-                for line in range(start, tok.end[0] + 1):
-                    result[line] = codes
-                comments = []
-            start = tok.end[0] + 1
+    lines = source.splitlines(keepends=True)
+    if any(NOQA_FILE_RE.match(line) for line in lines):
+        return {0: None}
+    result: NoqaMap = {}
+    for first, last in _line_ranges(source, len(lines)):
+        match = NOQA_RE.search("".join(lines[first - 1:last]))
+        if match:
+            codes = match.group("codes")
+            value = None if codes is None else frozenset(c for c in _SEP.split(codes) if c)
+            for line in range(first, last + 1):
+                result[line] = value
     return result
 
 
-def _merge(matches: Iterable[re.Match[str]]) -> frozenset[str] | None:
-    codes: set[str] = set()
-    for match in matches:
-        if not match.group("codes"):
-            return None
-        codes.update(c.upper() for c in _CODE_SEP.split(match.group("codes")) if c)
-    return frozenset(codes)
+def _line_ranges(source: str, count: int) -> list[tuple[int, int]]:
+    """Physical line ranges flake8 searches together (multi-line strings join lines)."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return [(n, n) for n in range(1, count + 1)]
+    ranges = []
+    low, high = count + 2, -1
+    for tok in tokens:
+        if tok.type in (tokenize.ENDMARKER, tokenize.DEDENT):
+            continue
+        low, high = min(low, tok.start[0]), max(high, tok.end[0])
+        if tok.type in (tokenize.NL, tokenize.NEWLINE):
+            ranges.append((low, high))
+            low, high = count + 2, -1
+    return ranges
 
 
-def is_suppressed(finding: Finding, noqa: dict[int, frozenset[str] | None]) -> bool:
+def is_suppressed(finding: Finding, noqa: NoqaMap) -> bool:
+    if 0 in noqa:
+        return True
     if finding.line not in noqa:
         return False
     codes = noqa[finding.line]
-    return codes is None or any(finding.code.startswith(c) for c in codes)
+    return codes is None or finding.code.startswith(tuple(codes))
 
 
 def split_suppressed(findings: list[Finding], source: str) -> tuple[list[Finding], list[Finding]]:

@@ -1,0 +1,125 @@
+# Eval file: named constants, enum members, typed classes, the SDK method, variables.
+import json
+from enum import Enum
+
+from .events import EVENT_RESPONSE_CREATE, ResponseCreateMessage
+from .events import RESPONSE_CREATE as RC_ALIAS
+from openai.types.beta.realtime import ResponseCreateEvent
+
+RESPONSE_CREATE = "response.create"
+CREATE = "response.create"
+GREETING_EVENT = {"type": "response.create", "response": {"instructions": "Hello!"}}
+
+
+class SendEvents(str, Enum):
+    RESPONSE_CREATE = "response.create"
+    SESSION_UPDATE = "session.update"
+
+
+class ClientEvents:
+    CREATE_RESPONSE = "response.create"
+
+
+class Handler:
+    async def constant(self, client):
+        await client.send_event({"type": RESPONSE_CREATE})  # RGT001
+
+    async def any_named_constant(self, client):
+        await client.send_event({"type": CREATE})  # RGT001
+
+    async def imported_constant(self, client):
+        await client.send_event({"type": EVENT_RESPONSE_CREATE})  # RGT001
+
+    async def imported_alias(self, client):
+        await client.send_event({"type": RC_ALIAS})  # RGT001
+
+    async def enum_member(self, client):
+        await client.send_event({"type": SendEvents.RESPONSE_CREATE})  # RGT001
+
+    async def enum_value(self, client):
+        await client.send_event({"type": SendEvents.RESPONSE_CREATE.value})  # RGT001
+
+    async def foreign_enum(self, client):
+        await client.send_event({"type": events.ClientEventType.RESPONSE_CREATE})  # RGT001
+
+    async def holder_class(self, client):
+        await client.send_event({"type": ClientEvents.CREATE_RESPONSE})  # RGT001
+
+    async def not_the_event(self, client):
+        await client.send_event({"type": SendEvents.SESSION_UPDATE})
+
+    async def module_event_variable(self, client):
+        await client.send_event(GREETING_EVENT)  # RGT001
+
+    async def sdk(self, conn):
+        await conn.response.create()  # RGT001
+
+    async def sdk_payload(self):
+        await self.connection.response.create(response={"instructions": "Bye"}, event_id="e9")  # RGT001
+
+    async def sdk_raw_send(self, conn):
+        await conn.send({"type": "response.create", "response": {"modalities": ["audio"]}})  # RGT001
+
+    async def typed_inline(self, client):
+        await client.send(ResponseCreateEvent(type="response.create"))  # RGT001
+
+    async def typed_message(self, client):
+        await client.send(ResponseCreateMessage())  # RGT001
+
+    async def typed_factory(self, client):
+        await client.send(ResponseCreateEvent.construct(response=None))  # RGT001
+
+    async def typed_dumped(self, client):
+        await client.send_event(ResponseCreateEvent(response=None).model_dump())  # RGT001
+
+    async def typed_variable(self, client):
+        event = ResponseCreateEvent(response=None)
+        await client.send(event)  # RGT001
+
+    async def generic_event_class(self, client):
+        await client.send(RealtimeClientEvent(type="response.create"))  # RGT001
+
+    async def local_variable(self, client):
+        evt = {"type": "response.create"}
+        await client.send_event(evt)  # RGT001
+
+    async def local_variable_json(self, ws):
+        payload = json.dumps({"type": "response.create", "response": {"modalities": ["text"]}})
+        await ws.send(payload)  # RGT001
+
+    async def built_by_keys(self, client):
+        evt = {}
+        evt["type"] = "response.create"
+        await client.send_event(evt)  # RGT001
+
+    async def variable_reused(self, client, item):
+        msg = {"type": "response.create"}
+        await client.send_event(msg)  # RGT001
+        msg = {"type": "conversation.item.create", "item": item}
+        await client.send_event(msg)
+
+    async def variable_on_one_branch(self, client, urgent):
+        msg = {"type": "input_audio_buffer.commit"}
+        if urgent:
+            msg = {"type": "response.create"}
+        await client.send_event(msg)  # RGT001
+
+    async def variable_rebound_in_loop(self, client, items):
+        for msg in items:
+            await client.send_event(msg)
+
+    async def enclosing_scope(self, client):
+        evt = {"type": "response.create"}
+
+        async def later():
+            await client.send_event(evt)  # RGT001
+
+        return later
+
+    async def shadowed_by_parameter(self, client):
+        evt = {"type": "response.create"}
+
+        async def later(evt):
+            await client.send_event(evt)
+
+        return later

@@ -1,0 +1,55 @@
+"""The byte-level prefilter: never a miss, and really nothing parsed on a clean file."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from respgate_lint.config import Settings, settings_from_mapping
+from respgate_lint.engine import analyze, analyze_source, might_have_findings
+from respgate_lint.engine.prefilter import needles
+
+
+def test_needles_come_from_event_types_gates_and_pattern_literals() -> None:
+    words = needles(Settings())
+    assert words is not None
+    assert {"response.create", "RESPONSE_CREATE", "ResponseCreate", "trigger_response"} <= set(words)
+
+
+@pytest.mark.parametrize("text", [
+    b'await ws.send_event({"type": "response.create"})',
+    b"await conn.response.create()",
+    b"from .events import EVENT_RESPONSE_CREATE as E\nawait c.send_event({'type': E})",
+    b"await ws.send(ResponseCreateEvent())",
+    b"self.trigger_response(r, c)",
+])
+def test_files_that_can_hold_findings_pass(text: bytes) -> None:
+    assert might_have_findings(text, Settings())
+
+
+def test_file_without_needles_is_decided_without_parsing() -> None:
+    source = "def f(:\n    this is not even Python\n"
+    assert not might_have_findings(source.encode(), Settings())
+    assert analyze_source(source, Settings()).skipped_by_prefilter  # no SyntaxError: not parsed
+
+
+def test_plugin_path_skips_without_walking() -> None:
+    source = "x = 1\n"
+    assert analyze(source, ast.parse(source), Settings()).skipped_by_prefilter
+
+
+def test_every_imported_constant_convention_is_a_needle() -> None:
+    source = b"from x import SendEvents\nawait c.send_event({'type': SendEvents.RESPONSE_CREATE})"
+    assert might_have_findings(source, Settings())
+
+
+def test_case_insensitive_pattern_disables_the_filter_rather_than_miss() -> None:
+    custom = settings_from_mapping({"constant-pattern": "(?i)^respcreate$"})
+    assert needles(custom) is None
+    assert might_have_findings(b"x = 1", custom)
+
+
+def test_utf16_files_are_let_through() -> None:
+    data = '{"type": "response.create"}'.encode("utf-16")
+    assert might_have_findings(data, Settings())

@@ -12,10 +12,12 @@ from __future__ import annotations
 import fnmatch
 import io
 import os
+import re
 import stat
 import tempfile
 import tokenize
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -62,13 +64,19 @@ class SourceFile:
 
 def is_excluded(path: Path, patterns: Iterable[str]) -> bool:
     """True if the path's name or its whole (posix) path matches a glob pattern."""
-    name, full = path.name, path.as_posix()
-    for pattern in patterns:
-        if fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(full, pattern):
-            return True
-        if "/" in pattern and fnmatch.fnmatch(full, f"*/{pattern.strip('/')}"):
-            return True
-    return False
+    name_re, path_re = _exclude_regexes(tuple(patterns))
+    if name_re is not None and name_re.match(path.name):
+        return True
+    return path_re is not None and path_re.match(path.as_posix()) is not None
+
+
+@lru_cache(maxsize=64)
+def _exclude_regexes(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """One compiled regex for the names, one for whole paths (fnmatch semantics)."""
+    names = [fnmatch.translate(p) for p in patterns]
+    paths = names + [fnmatch.translate(f"*/{p.strip('/')}") for p in patterns if "/" in p]
+    return (re.compile("|".join(names)) if names else None,
+            re.compile("|".join(paths)) if paths else None)
 
 
 def discover(paths: Iterable[str | Path], exclude: Iterable[str] = (),

@@ -42,10 +42,10 @@ class SettingsResolver:
     def for_path(self, path: Path) -> Settings:
         """Raises ConfigError for a broken config (the CLI turns that into exit 2)."""
         folder = path if path.is_dir() else path.parent
-        return self._for_folder(str(folder.resolve()))
+        return self._for_folder(str(folder))
 
     def _resolve(self, folder: str) -> Settings:
-        pyproject = self.config_file or find_pyproject(Path(folder))
+        pyproject = self.config_file or find_pyproject(Path(folder).resolve())
         base = load_settings(pyproject=pyproject) if pyproject else Settings()
         if not self.overrides:
             return base

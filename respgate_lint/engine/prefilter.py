@@ -60,7 +60,10 @@ def needles(settings: Settings) -> tuple[str, ...] | None:
         if literal is None:
             return None
         found.append(literal)
-    return tuple(sorted(set(found), key=lambda s: (-len(s), s)))
+    unique = sorted(set(found), key=lambda s: (len(s), s))
+    # A needle containing a shorter one adds nothing ("trigger_response_from_tool").
+    minimal = [w for i, w in enumerate(unique) if not any(u in w for u in unique[:i])]
+    return tuple(minimal)
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -75,11 +78,9 @@ def needle_regex(settings: Settings) -> re.Pattern[str] | None:
 
 
 @lru_cache(maxsize=32)
-def _needle_bytes_regex(settings: Settings) -> re.Pattern[bytes] | None:
+def _byte_needles(settings: Settings) -> tuple[bytes, ...] | None:
     words = needles(settings)
-    if not words:
-        return None
-    return re.compile(_alternation(words).encode("utf-8"))
+    return tuple(w.encode("utf-8") for w in words) if words else None
 
 
 def might_have_findings(data: bytes | str, settings: Settings) -> bool:
@@ -89,10 +90,11 @@ def might_have_findings(data: bytes | str, settings: Settings) -> bool:
     so for a file in an ASCII-compatible encoding the byte search is exact; a UTF-16 file
     has NUL bytes between the letters and is let through to be decoded properly.
     """
+    # Substring tests run at memchr speed, several times faster than one alternation regex.
     if isinstance(data, str):
-        regex = needle_regex(settings)
-        return regex is None or regex.search(data) is not None
-    bregex = _needle_bytes_regex(settings)
-    if bregex is None or bregex.search(data) is not None:
+        words = needles(settings)
+        return words is None or any(w in data for w in words)
+    byte_words = _byte_needles(settings)
+    if byte_words is None or any(w in data for w in byte_words):
         return True
     return data[:2] in (b"\xff\xfe", b"\xfe\xff")

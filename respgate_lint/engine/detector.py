@@ -72,11 +72,35 @@ class _Walker:
 
     # -- walking statements -----------------------------------------------------------
     def run(self) -> FileAnalysis:
+        self._collect_factories(self.tree.body, None)
         module_bindings = collect_module_bindings(self.tree, self.matcher)
         self._watch(set(module_bindings))
         self.frames.append(Frame("module", None, dict(module_bindings)))
         self._block(self.tree.body)
         return self.result
+
+    def _collect_factories(self, body: list[ast.stmt], function: str | None) -> None:
+        """Functions that ``return`` an event literal; calling one builds the event.
+
+        Done before the main walk because a method may be called above its definition.
+        """
+        for stmt in body:
+            if not self._is_hot(stmt.lineno, stmt.end_lineno or stmt.lineno):
+                continue
+            if isinstance(stmt, ast.Return) and stmt.value is not None and function:
+                if self.matcher.match(stmt.value, {}) is not None:
+                    self.facts.factories.add(function)
+            elif isinstance(stmt, _FUNCS):
+                self._collect_factories(stmt.body, stmt.name)
+            else:
+                for field_name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                    inner = getattr(stmt, field_name, None)
+                    if inner:
+                        blocks = [b.body for b in inner] if field_name in ("handlers", "cases") else [inner]
+                        for block in blocks:
+                            self._collect_factories(block, function)
+        if function is None and self.facts.factories:
+            self._watch(set(self.facts.factories))
 
     def _block(self, body: list[ast.stmt]) -> None:
         for stmt in body:
@@ -196,6 +220,8 @@ class _Walker:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             found = self.matcher.match(stmt.value, frame.bindings)
             names = [n for t in targets for n in bound_names(t)]
+            if found is None and names and self.matcher.is_event_type(stmt.value, frame.bindings):
+                found = EventMatch(Form.CONSTANT, None, stmt.lineno, type_only=True)
             if found is None:
                 self._unbind(names)
                 self._bind_type_key(targets, stmt.value)
@@ -213,7 +239,7 @@ class _Walker:
         for target in targets:
             if (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
                     and isinstance(target.slice, ast.Constant) and target.slice.value == "type"
-                    and self.matcher.is_event_type(value)):
+                    and self.matcher.is_event_type(value, self.frames[-1].bindings)):
                 name = target.value.id
                 self.frames[-1].bindings[name] = EventMatch(Form.DICT, None, target.lineno)
                 self._watch({name})
@@ -284,6 +310,8 @@ class _Walker:
             (not awaited, NotFixable.NOT_AWAITED),
             (send.receiver is None, NotFixable.NOT_A_METHOD),
             (event.form is Form.VARIABLE, NotFixable.BUILT_ELSEWHERE),
+            (event.form is Form.FACTORY, NotFixable.FACTORY),
+            (event.form is Form.EVENT_NAME, NotFixable.EVENT_NAME),
             (event.form is Form.TYPED_CLASS, NotFixable.TYPED_CLASS),
             (event.form is Form.JSON_TEXT and event.keys != ("type",), NotFixable.JSON_TEXT),
             (event.keys is None, NotFixable.UNKNOWN_KEYS),

@@ -34,6 +34,7 @@ class EventMatch:
     form: Form
     keys: tuple[str, ...] | None  # every key of the event when known, "type" included
     line: int                      # where the event itself was built
+    type_only: bool = False        # the binding holds the type string, not a whole event
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class ModuleFacts:
 
     constant_names: set[str] = field(default_factory=set)
     class_constants: dict[str, set[str]] = field(default_factory=dict)  # Enum/holder classes
+    factories: set[str] = field(default_factory=set)  # functions that return an event
 
 
 def _callee_name(func: ast.expr) -> str | None:
@@ -78,14 +80,17 @@ class EventMatcher:
         self._json_type = re.compile(r"""["']type["']\s*:\s*["'](?:%s)["']""" % types)
 
     # -- the event type ---------------------------------------------------------------
-    def is_event_type(self, node: ast.expr) -> bool:
+    def is_event_type(self, node: ast.expr, bindings: Mapping[str, EventMatch] | None = None) -> bool:
         """``"response.create"``, ``RESPONSE_CREATE``, ``SendEvents.RESPONSE_CREATE[.value]``."""
         if isinstance(node, ast.Constant):
             return node.value in self.event_types
         if isinstance(node, ast.Name):
+            bound = bindings.get(node.id) if bindings else None
+            if bound is not None:
+                return bound.type_only
             return node.id in self.facts.constant_names or bool(self.settings.constant_re.match(node.id))
         if isinstance(node, ast.Attribute):
-            if node.attr == "value" and self.is_event_type(node.value):
+            if node.attr == "value" and self.is_event_type(node.value, bindings):
                 return True
             if self.settings.constant_re.match(node.attr):
                 return True
@@ -110,7 +115,7 @@ class EventMatcher:
             return None
         if isinstance(node, ast.Name):
             bound = bindings.get(node.id)
-            if bound is not None:
+            if bound is not None and not bound.type_only:
                 return EventMatch(Form.VARIABLE, bound.keys, bound.line)
             return None
         if isinstance(node, ast.NamedExpr):
@@ -133,7 +138,7 @@ class EventMatcher:
             if _is_str(key):
                 if keys is not None:
                     keys.append(key.value)  # type: ignore[attr-defined]
-                if key.value == "type" and self.is_event_type(value):  # type: ignore[attr-defined]
+                if key.value == "type" and self.is_event_type(value, bindings):  # type: ignore[attr-defined]
                     is_event = True
                     if not _is_str(value):
                         form = Form.CONSTANT
@@ -147,13 +152,15 @@ class EventMatcher:
         name = _callee_name(node.func)
         type_kw = next((k for k in node.keywords if k.arg == "type"), None)
         if name == "dict" and type_kw is not None:
-            if not self.is_event_type(type_kw.value):
+            if not self.is_event_type(type_kw.value, bindings):
                 return None
             keys = [k.arg for k in node.keywords]
             known = None if None in keys or node.args else tuple(k for k in keys if k)
             return EventMatch(Form.DICT_CALL, known, node.lineno)
         if name is not None and self.settings.class_re.match(name):
             return EventMatch(Form.TYPED_CLASS, None, node.lineno)
+        if name in self.facts.factories:
+            return EventMatch(Form.FACTORY, None, node.lineno)
         if isinstance(node.func, ast.Attribute):
             owner = _callee_name(node.func.value)
             if owner is not None and self.settings.class_re.match(owner):  # factory classmethod
@@ -170,7 +177,7 @@ class EventMatcher:
                 return inner
         if name in _PASS_LAST and node.args:
             return self.match(node.args[-1], bindings)
-        if type_kw is not None and name != "dict" and self.is_event_type(type_kw.value):
+        if type_kw is not None and name != "dict" and self.is_event_type(type_kw.value, bindings):
             return EventMatch(Form.TYPED_CLASS, None, node.lineno)  # ClientEvent(type=...)
         return None
 
@@ -199,13 +206,15 @@ class EventMatcher:
         name = _callee_name(func)
         if name is None or not self.settings.send_re.search(name):
             return None
+        receiver = func.value if isinstance(func, ast.Attribute) else None
+        extra = len(call.args) + len(call.keywords) > 1
+        if call.args and self.is_event_type(call.args[0], bindings):  # send("response.create", {...})
+            return SendMatch(call, EventMatch(Form.EVENT_NAME, None, call.lineno), receiver, name, extra)
         candidates = [a for a in call.args if not isinstance(a, ast.Starred)]
         candidates += [k.value for k in call.keywords]
         for arg in candidates:
             event = self.match(arg, bindings)
             if event is not None:
-                receiver = func.value if isinstance(func, ast.Attribute) else None
-                extra = len(call.args) + len(call.keywords) > 1
                 return SendMatch(call, event, receiver, name, extra)
         return None
 

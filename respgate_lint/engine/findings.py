@@ -21,6 +21,8 @@ class Form(str, Enum):
     VARIABLE = "variable"            # evt = {...}; send(evt)
     TYPED_CLASS = "typed-class"      # ResponseCreateEvent(...), ResponseCreateEvent.build(...)
     SDK_METHOD = "sdk-method"        # conn.response.create(...)
+    EVENT_NAME = "event-name"        # client.send("response.create", {...})
+    FACTORY = "factory"              # a function whose return value is the event
     GATE_CALL = "gate-call"          # RGT002 / RGT003 sites: a call of the gate itself
 
 
@@ -33,6 +35,8 @@ class NotFixable(str, Enum):
     NOT_ASYNC = "the enclosing function is not `async def`, so the gate cannot be awaited there"
     EXTRA_KEYS = "the event has keys other than type, response and event_id"
     BUILT_ELSEWHERE = "the event is built elsewhere (a variable); rewrite it by hand"
+    FACTORY = "the event comes from a function that builds it; rewrite it by hand"
+    EVENT_NAME = "the event is named by a separate argument; rewrite it by hand"
     TYPED_CLASS = "the event is a typed event class; rewrite it by hand"
     JSON_TEXT = "the event is hand-written JSON text with a payload; rewrite it by hand"
     UNKNOWN_KEYS = "the event's keys are not all known (** unpacking)"

@@ -123,3 +123,32 @@ class Handler:
             await client.send_event(evt)
 
         return later
+
+
+class MoreForms:
+    async def event_name_argument(self):
+        await self.client.send("response.create", {"response": {"modalities": ["audio"]}})  # RGT001
+
+    async def event_name_constant(self):
+        self.realtime.send(RESPONSE_CREATE)  # RGT001
+
+    async def local_type_string(self, ws):
+        event_type = "response.create"
+        await ws.send(json.dumps({"type": event_type}))  # RGT001
+
+    async def local_type_string_reused(self, ws):
+        event_type = "response.create"
+        event_type = "response.cancel"
+        await ws.send(json.dumps({"type": event_type}))
+
+    async def from_factory(self, ws):
+        await ws.send(json.dumps(self._response_create_event("Hi")))  # RGT001
+
+    def _response_create_event(self, instructions):
+        return {"type": "response.create", "response": {"instructions": instructions}}
+
+    async def other_factory(self, ws):
+        await ws.send(json.dumps(self._cancel_event()))
+
+    def _cancel_event(self):
+        return {"type": "response.cancel"}

@@ -18,6 +18,7 @@ __all__ = ["main", "cli"]
 # name -> (module, attribute, one-line help shown in `respgate --help`)
 _COMMANDS: dict[str, tuple[str, str, str]] = {
     "check": ("respgate_lint.cli.check", "check", "Report response.create sends that bypass the gate."),
+    "fix": ("respgate_lint.cli.fix", "fix", "Rewrite bypassing sends into gated trigger_response calls."),
 }
 
 EXIT_CODES_HELP = """\b

@@ -1,0 +1,113 @@
+"""One file through the rewrite: read bytes, rewrite, verify, write atomically (or diff).
+
+Runs in worker processes for ``respgate fix --jobs N``, so its input and output are plain,
+picklable data. Never raises for one bad file: every problem becomes part of the result.
+"""
+
+from __future__ import annotations
+
+import difflib
+import traceback
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from respgate_lint.config import Settings
+from respgate_lint.engine import Finding
+from respgate_lint.files import FileProblem, read_source, write_atomic
+from respgate_lint.runner import _selected
+
+from .rewrite import RewriteResult, Site, rewrite_source
+
+__all__ = ["FixTask", "FileFix", "fix_file"]
+
+
+@dataclass(frozen=True)
+class FixTask:
+    path: Path
+    settings: Settings
+    add_mixin: bool = False
+    write: bool = True
+    want_diff: bool = False
+
+
+@dataclass
+class FileFix:
+    """What happened to one file."""
+
+    path: Path
+    sites: list[Site] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)
+    changed: bool = False          # written (or, with --diff, would be)
+    diff: str = ""
+    problem: str | None = None     # one line: the file could not be read/parsed/written
+    internal: bool = False         # the problem is our bug, not the file's (exit 2)
+
+
+def _selector(path: Path, settings: Settings) -> "partial[bool]":
+    return partial(_is_selected, path, settings)
+
+
+def _is_selected(path: Path, settings: Settings, finding: Finding) -> bool:
+    return _selected(finding.code, path, settings)
+
+
+def fix_file(task: FixTask) -> FileFix:
+    """Fix one file as ``task`` says; an exception here is reported, never raised."""
+    try:
+        return _fix_file(task)
+    except Exception as exc:  # noqa: BLE001 - one file's bug must not stop the run
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        where = f"{Path(last.filename).name}:{last.lineno}"
+        return FileFix(task.path, problem=f"internal error ({type(exc).__name__} at {where}): "
+                                          f"{exc}; file left alone", internal=True)
+
+
+def _fix_file(task: FixTask) -> FileFix:
+    path = task.path
+    loaded = read_source(path)
+    if isinstance(loaded, FileProblem):
+        return FileFix(path, problem=loaded.message)
+    try:
+        result = rewrite_source(loaded.data, loaded.text, loaded.encoding, task.settings,
+                                filename=str(path), add_mixin=task.add_mixin,
+                                selected=_selector(path, task.settings))
+    except SyntaxError as exc:
+        where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
+        return FileFix(path, problem=f"syntax error at {where}: {exc.msg}; not fixed")
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return FileFix(path, problem=f"cannot parse: {exc}; not fixed")
+    fix = FileFix(path, sites=result.sites, notes=result.notes)
+    internal_sites = [s for s in result.sites if s.status == "internal"]
+    if result.error:
+        fix.problem, fix.internal = result.error, True
+        return fix
+    if internal_sites:
+        fix.internal = True
+    if not result.changed:
+        return fix
+    fix.changed = True
+    if task.want_diff:
+        fix.diff = _diff(path, loaded.text, result, loaded.encoding)
+    if task.write:
+        problem = write_atomic(loaded, result.data)
+        if problem is not None:
+            fix.changed = False
+            fix.problem = problem.message
+    return fix
+
+
+def _diff(path: Path, old_text: str, result: RewriteResult, encoding: str) -> str:
+    new_text = result.data.decode(encoding)
+    if new_text.startswith("\ufeff"):
+        new_text = new_text[1:]
+    name = path.as_posix()
+    lines = difflib.unified_diff(old_text.splitlines(keepends=True),
+                                 new_text.splitlines(keepends=True),
+                                 fromfile=f"a/{name}", tofile=f"b/{name}")
+    out = []
+    for line in lines:
+        if not line.endswith(("\n", "\r")):
+            line += "\n\\ No newline at end of file\n"
+        out.append(line.replace("\r\n", "\n").replace("\r", "\n"))
+    return "".join(out)

@@ -1,0 +1,114 @@
+"""``respgate fix``: rewrite bypassing sends into gated ``trigger_response`` calls.
+
+The engine decides what is a send and what can be rewritten; ``codemods`` does the
+statement-level rewrite (libcst is imported only here, never by ``respgate check``).
+
+Exit codes: 0 every RGT001 site was rewritten (or there was none); 1 some site was left
+unfixed, a file could not be read, parsed or written, or (``--diff``) a file would change;
+2 usage, configuration or internal error (a rewrite that would not parse is never written).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import click
+
+from ..config import ConfigError
+from ..files import FileProblem, discover, is_excluded
+from ..runner import SettingsResolver
+
+__all__ = ["fix"]
+
+PROGRESS_MIN_FILES = 20
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--diff", is_flag=True,
+              help="Print a unified diff of what would change and write nothing (exit 1 if any).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Worker processes (0: one per CPU). Output order does not depend on it.")
+@click.option("--add-mixin", is_flag=True,
+              help="Give classes without a gate respgate_lint.runtime.GatedResponseMixin as a base.")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Skip files or folders matching GLOB (repeatable); adds to the defaults.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Use this pyproject.toml instead of the nearest one.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print only sites left unfixed and problems; no per-site lines or summary.")
+def fix(paths: tuple[Path, ...], diff: bool, jobs: int, add_mixin: bool,
+        exclude: tuple[str, ...], config_file: Path | None, quiet: bool) -> None:
+    """Rewrite response.create sends that bypass the gate into gated calls.
+
+    Each fixable send becomes `await self.trigger_response("REASON", <client>,
+    force=False, response=..., event_id=...)` with a reason named after its branch
+    or function. Sites that cannot be rewritten safely are listed with the reason.
+    Files are written in place (atomically, bytes kept) unless --diff is given.
+
+    \b
+    Examples:
+      respgate fix --diff src/        # review first
+      respgate fix src/ --jobs 4      # apply
+      respgate fix --add-mixin bridge.py
+
+    \b
+    Exit codes:
+      0  every site rewritten, or nothing to fix
+      1  some site left unfixed, a file failed, or (--diff) a file would change
+      2  usage, configuration or internal error
+    """
+    from codemods.fixer import FixTask  # libcst is loaded here, not at `respgate --help`
+
+    resolver = SettingsResolver(config_file=config_file)
+    problems: list[tuple[Path, str]] = []
+    try:
+        tasks = list(_tasks(paths or (Path("."),), resolver, exclude, problems,
+                            add_mixin=add_mixin, diff=diff, task_type=FixTask))
+    except ConfigError as exc:
+        click.echo(f"respgate: {exc}", err=True)
+        sys.exit(2)
+    from .fix_output import FixReporter
+
+    reporter = FixReporter(diff_mode=diff, quiet=quiet)
+    for path, message in problems:
+        reporter.problem(path, message)
+    for result in _run(tasks, jobs, reporter.progress(len(tasks))):
+        reporter.file(result)
+    reporter.summary()
+    sys.exit(reporter.exit_code())
+
+
+def _tasks(paths: Iterable[Path], resolver: SettingsResolver, exclude: tuple[str, ...],
+           problems: list[tuple[Path, str]], *, add_mixin: bool, diff: bool,
+           task_type: type) -> Iterator[object]:
+    for item in discover(paths, exclude):
+        if isinstance(item, FileProblem):
+            problems.append((Path(item.path), item.message))
+            continue
+        settings = resolver.for_path(item)
+        if settings.exclude and is_excluded(item, settings.exclude):
+            continue
+        yield task_type(item, settings, add_mixin=add_mixin, write=not diff, want_diff=diff)
+
+
+def _run(tasks: list, jobs: int, progress: "object") -> Iterator[object]:
+    """Results in task order, whatever the number of workers."""
+    from codemods.fixer import fix_file
+
+    workers = jobs or os.cpu_count() or 1
+    with progress as advance:  # type: ignore[attr-defined]
+        if workers <= 1 or len(tasks) <= 1:
+            for task in tasks:
+                result = fix_file(task)
+                advance()
+                yield result
+            return
+        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+            for result in pool.map(fix_file, tasks, chunksize=1):
+                advance()
+                yield result

@@ -1,0 +1,143 @@
+"""What ``respgate fix`` prints: one line per site, a summary, diffs, a progress bar.
+
+Rich output (a summary table, a highlighted diff, a progress bar on stderr) only on a
+terminal without ``NO_COLOR``; otherwise plain lines with no escape codes, so logs and
+pre-commit output stay greppable. Per-site lines are ``path:line:col: ...`` like flake8.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable, ContextManager, Iterator
+
+import click
+
+__all__ = ["FixReporter", "use_rich"]
+
+
+def use_rich(stream: Any) -> bool:
+    """Colour and boxes only for a terminal, and never with NO_COLOR set (no-color.org)."""
+    if "NO_COLOR" in os.environ:
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+class FixReporter:
+    """Collects counts for the summary and decides the exit code."""
+
+    def __init__(self, *, diff_mode: bool, quiet: bool) -> None:
+        self.diff_mode = diff_mode
+        self.quiet = quiet
+        self.files = 0
+        self.changed = 0
+        self.rewritten = 0
+        self.noqa = 0
+        self.not_fixed: Counter[str] = Counter()
+        self.failed = 0
+        self.internal = 0
+        # In --diff mode stdout carries the diff; everything else goes to stderr.
+        self.err = diff_mode
+
+    # -- output primitives -----------------------------------------------------------
+    def _line(self, text: str) -> None:
+        click.echo(text, err=self.err)
+
+    def progress(self, total: int) -> ContextManager[Callable[[], None]]:
+        """A rich progress bar on stderr for many files on a terminal; else a no-op."""
+        if self.quiet or total < 20 or not use_rich(sys.stderr):
+            return contextlib.nullcontext(lambda: None)
+        return _rich_progress(total)
+
+    # -- per file ----------------------------------------------------------------------
+    def problem(self, path: Path, message: str, internal: bool = False) -> None:
+        self.failed += 1
+        self.internal += internal
+        click.echo(f"{path}: {'internal error: ' if internal and 'internal' not in message else ''}"
+                   f"{message}", err=True)
+
+    def file(self, result: Any) -> None:
+        self.files += 1
+        if result.diff:
+            self._diff(result.diff)
+        verb = "would rewrite" if self.diff_mode else "rewritten"
+        for site in result.sites:
+            where = f"{result.path}:{site.line}:{site.col + 1}"
+            if site.status == "rewritten":
+                self.rewritten += 1
+                if not self.quiet:
+                    self._line(f"{where}: {verb} as {site.reason}")
+            elif site.status == "noqa":
+                self.noqa += 1
+                if not self.quiet:
+                    self._line(f"{where}: not fixed: {site.why}")
+            else:
+                self.not_fixed[site.why or "unknown"] += 1
+                self.internal += site.status == "internal"
+                self._line(f"{where}: not fixed: {site.why}")
+        for line, note in result.notes:
+            self._line(f"{result.path}:{line}:1: warning: {note}")
+        if result.problem:
+            self.problem(result.path, result.problem, result.internal)
+        if result.changed:
+            self.changed += 1
+
+    def _diff(self, text: str) -> None:
+        if use_rich(sys.stdout):
+            from rich.console import Console
+            from rich.syntax import Syntax
+
+            Console(highlight=False).print(Syntax(text, "diff", theme="ansi_dark",
+                                                  background_color="default"), end="")
+        else:
+            click.echo(text, nl=False)
+
+    # -- the end ---------------------------------------------------------------------------
+    def summary(self) -> None:
+        if self.quiet:
+            return
+        changed = "Files that would change" if self.diff_mode else "Files changed"
+        rewritten = "Sites that would be rewritten" if self.diff_mode else "Sites rewritten"
+        rows = [(changed, f"{self.changed} of {self.files}"), (rewritten, str(self.rewritten)),
+                ("Sites not fixed", str(sum(self.not_fixed.values())))]
+        rows += [(f"  {why}", str(n)) for why, n in sorted(self.not_fixed.items())]
+        if self.noqa:
+            rows.append(("Sites silenced with # noqa", str(self.noqa)))
+        rows.append(("Files failed", str(self.failed)))
+        stream = sys.stderr if self.err else sys.stdout
+        if use_rich(stream):
+            from rich.console import Console
+            from rich.table import Table
+
+            table = Table(title="respgate fix", show_header=False)
+            table.add_column("what")
+            table.add_column("count", justify="right")
+            for name, value in rows:
+                table.add_row(name, value)
+            Console(stderr=self.err).print(table)
+            return
+        width = max(len(name) for name, _ in rows)
+        for name, value in rows:
+            self._line(f"{name.ljust(width)}  {value}")
+
+    def exit_code(self) -> int:
+        if self.internal:
+            return 2
+        if self.failed or self.not_fixed or (self.diff_mode and self.changed):
+            return 1
+        return 0
+
+
+@contextlib.contextmanager
+def _rich_progress(total: int) -> Iterator[Callable[[], None]]:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress("fixing", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("fix", total=total)
+        yield lambda: bar.advance(task)

@@ -179,6 +179,9 @@ class EventMatcher:
             return self.match(node.args[-1], bindings)
         if type_kw is not None and name != "dict" and self.is_event_type(type_kw.value, bindings):
             return EventMatch(Form.TYPED_CLASS, None, node.lineno)  # ClientEvent(type=...)
+        if (node.args and name not in _PASS_FIRST and name not in _PASS_LAST
+                and self.is_event_type(node.args[0], bindings)):
+            return EventMatch(Form.FACTORY, None, node.lineno)  # make_event("response.create")
         return None
 
     def _match_json_text(self, node: ast.Constant) -> EventMatch | None:

@@ -152,3 +152,12 @@ class MoreForms:
 
     def _cancel_event(self):
         return {"type": "response.cancel"}
+
+    async def generic_builder(self, ws):
+        await ws.send(self._event("response.create", response={"modalities": ["audio"]}))  # RGT001
+
+    async def generic_builder_other_event(self, ws):
+        await ws.send(self._event("response.cancel"))
+
+    async def json_of_the_bare_name(self, ws):
+        log.info(json.dumps("response.create"))

@@ -19,6 +19,8 @@ __all__ = ["main", "cli"]
 _COMMANDS: dict[str, tuple[str, str, str]] = {
     "check": ("respgate_lint.cli.check", "check", "Report response.create sends that bypass the gate."),
     "fix": ("respgate_lint.cli.fix", "fix", "Rewrite bypassing sends into gated trigger_response calls."),
+    "explain": ("respgate_lint.cli.explain", "explain", "Explain a rule: why, what it catches, examples, fix."),
+    "baseline": ("respgate_lint.cli.baseline", "baseline", "Record current findings so check fails only on new ones."),
 }
 
 EXIT_CODES_HELP = """\b

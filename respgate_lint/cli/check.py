@@ -1,49 +1,164 @@
-"""``respgate check``: the engine over files and folders, findings on stdout."""
+"""``respgate check``: the engine over files and folders, findings in the chosen format.
+
+Settings precedence: command-line flags > the nearest ``[tool.respgate]`` (walking up from
+each file's folder, or ``--config``) > defaults. Exit codes: 0 clean, 1 findings or a file
+that could not be read/decoded/parsed, 2 usage, configuration or internal error.
+Imports stay light: no rich unless text output has findings to draw, no libcst or codemods
+unless SARIF fixes are wanted.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ..config import ConfigError
-from ..runner import FileResult, SettingsResolver, check_paths
+from ..runner import SettingsResolver, check_paths
+from .output import FORMATS, Report, render
 
-__all__ = ["check"]
+__all__ = ["check", "run_check"]
 
 
-@click.command()
+def _codes(values: tuple[str, ...]) -> list[str]:
+    return [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
+
+
+@click.command(epilog="Exit codes: 0 clean, 1 findings or unreadable files, 2 usage/config/"
+                      "internal error. Settings: flags > [tool.respgate] > defaults.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--output-format", "fmt", type=click.Choice(list(FORMATS)), default="text",
+              show_default=True, envvar="RESPGATE_OUTPUT_FORMAT",
+              help="text for people, json for scripts, github for Actions annotations, "
+                   "sarif for code scanning.")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Only report these codes or prefixes (comma-separated, repeatable); "
+                   "replaces [tool.respgate] select.")
+@click.option("--ignore", multiple=True, metavar="CODES",
+              help="Never report these codes or prefixes; replaces [tool.respgate] ignore.")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files or folders matching GLOB (repeatable); adds to the defaults.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this pyproject.toml instead of the nearest one.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Report only findings not recorded in this baseline (see `respgate baseline`).")
+@click.option("--statistics", is_flag=True, help="Show a count per code instead of each finding.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
-def check(paths: tuple[Path, ...], exclude: tuple[str, ...], config_file: Path | None,
-          exit_zero: bool) -> None:
+@click.option("--add-noqa", is_flag=True,
+              help="Append `# noqa: CODE` to the line of every finding instead of reporting it.")
+def check(paths: tuple[Path, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...],
+          exclude: tuple[str, ...], config_file: Path | None, baseline_file: Path | None,
+          statistics: bool, exit_zero: bool, add_noqa: bool) -> None:
     """Report every response.create send that bypasses the gate.
 
     \b
     Examples:
       respgate check .
       respgate check src/agent.py src/bridge/
+      respgate check --output-format github src/       # annotations in a GitHub Actions job
+      respgate check --output-format sarif src/ > respgate.sarif
+      respgate check --baseline .respgate-baseline.json src/
+      respgate check --select RGT001 --statistics .
     """
-    resolver = SettingsResolver(config_file=config_file)
-    failed = False
+    overrides: dict[str, Any] = {}
+    if select:
+        overrides["select"] = _codes(select)
+    if ignore:
+        overrides["ignore"] = _codes(ignore)
     try:
-        for result in check_paths(paths or (Path("."),), resolver, exclude):
-            failed |= _print_result(result)
+        code = run_check(paths or (Path("."),), fmt=fmt, overrides=overrides,
+                         exclude=exclude, config_file=config_file, baseline_file=baseline_file,
+                         statistics=statistics, add_noqa=add_noqa)
     except ConfigError as exc:
         click.echo(f"respgate: {exc}", err=True)
         sys.exit(2)
-    sys.exit(0 if exit_zero or not failed else 1)
+    except BrokenPipeError:  # `respgate check | head`: the reader has seen enough
+        _silence_stdout()
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - one line, exit 2, never a traceback wall
+        click.echo(f"respgate: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(2)
+    sys.exit(0 if exit_zero and code == 1 else code)
 
 
-def _print_result(result: FileResult) -> bool:
-    if result.problem is not None:
-        click.echo(f"{result.problem.path}:1:1: E902 {result.problem.message}")
-        return True
-    for finding in result.findings:
-        click.echo(f"{result.path}:{finding.line}:{finding.col + 1}: {finding.message}")
-    return bool(result.findings)
+def _silence_stdout() -> None:
+    """After a broken pipe, stop Python from complaining again while flushing at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def run_check(paths: tuple[Path, ...], *, fmt: str = "text", overrides: dict[str, Any] | None = None,
+              exclude: tuple[str, ...] = (), config_file: Path | None = None,
+              baseline_file: Path | None = None, statistics: bool = False,
+              add_noqa: bool = False) -> int:
+    """Check, filter by baseline, then report or mark; returns the exit code (0 or 1)."""
+    if config_file is not None and not config_file.is_file():
+        raise ConfigError(f"{config_file}: no such configuration file")
+    resolver = SettingsResolver(overrides=overrides, config_file=config_file)
+    if overrides:
+        resolver.for_path(Path.cwd())  # a bad --select is a usage error before any work
+    baseline = None
+    if baseline_file is not None:
+        from ..baseline import load_baseline
+
+        baseline = load_baseline(baseline_file)
+    report = Report(statistics=statistics, settings_for=resolver.for_path)
+    budget = Counter(baseline.counts) if baseline else Counter()
+    checked_keys: set[str] = set()
+    matched = 0
+    for result in check_paths(paths, resolver, exclude):
+        if result.problem is None:
+            report.files_checked += 1
+        report.silenced += result.silenced
+        if baseline is not None:
+            checked_keys.add(baseline.key(result.path))
+            if result.findings and result.source is not None:
+                before = len(result.findings)
+                result.findings = baseline.new_findings(result.findings, result.source.text,
+                                                        result.path, budget)
+                matched += before - len(result.findings)
+        if result.findings or result.problem is not None:
+            report.results.append(result)
+    if baseline is not None:
+        report.baselined = matched
+        report.baseline_fixed = sum(n for fp, n in budget.items() if n > 0 and fp.path in checked_keys)
+    if add_noqa:
+        return _add_noqa(report)
+    stream = click.get_text_stream("stdout")
+    render(fmt, report, stream)
+    stream.flush()
+    note = report.baseline_note()
+    if note and fmt != "text":
+        click.echo(f"respgate: {note}", err=True)
+    return 1 if report.results else 0
+
+
+def _add_noqa(report: Report) -> int:
+    """Mark every reported finding; problems are still reported (exit 1)."""
+    from .add_noqa import add_noqa_file
+
+    added = files = 0
+    failed = False
+    for result in report.results:
+        if result.problem is not None:
+            click.echo(f"respgate: {result.problem}", err=True)
+            failed = True
+            continue
+        assert result.source is not None
+        count, problem = add_noqa_file(result.source, result.findings)
+        if problem is not None:
+            click.echo(f"respgate: {problem}", err=True)
+            failed = True
+        elif count:
+            added += count
+            files += 1
+    click.echo(f"Added {added} noqa comment{'s' if added != 1 else ''} "
+               f"in {files} file{'s' if files != 1 else ''}.")
+    return 1 if failed else 0

@@ -1,0 +1,65 @@
+"""``respgate baseline PATH...``: record today's findings so CI fails only on new ones."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from ..baseline import Baseline, fingerprints_of, relative_key, write_baseline
+from ..config import ConfigError
+from ..runner import SettingsResolver, check_paths
+
+__all__ = ["baseline"]
+
+DEFAULT_BASELINE = Path(".respgate-baseline.json")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              default=DEFAULT_BASELINE, show_default=True, help="Baseline file to write.")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Skip files or folders matching GLOB (repeatable); adds to the defaults.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Use this pyproject.toml instead of the nearest one.")
+def baseline(paths: tuple[Path, ...], output: Path, exclude: tuple[str, ...],
+             config_file: Path | None) -> None:
+    """Write a baseline of the current findings (exit 1 if a file could not be checked).
+
+    Findings are fingerprinted by file (relative to the baseline's folder), code, enclosing
+    function and the call's normalised source text, so line shifts and unrelated edits keep
+    them matched. Commit the file; then `respgate check --baseline FILE` fails only on new
+    findings and says how many baselined ones remain.
+
+    \b
+    Examples:
+      respgate baseline src/ -o .respgate-baseline.json
+      respgate check --baseline .respgate-baseline.json src/
+    """
+    try:
+        if config_file is not None and not config_file.is_file():
+            raise ConfigError(f"{config_file}: no such configuration file")
+        resolver = SettingsResolver(config_file=config_file)
+        root = output.resolve().parent
+        counts: Counter = Counter()
+        problems = 0
+        for result in check_paths(paths or (Path("."),), resolver, exclude):
+            if result.problem is not None:
+                click.echo(f"respgate: {result.problem} (not in the baseline)", err=True)
+                problems += 1
+            elif result.findings and result.source is not None:
+                key = relative_key(result.path, root)
+                counts.update(fingerprints_of(result.findings, result.source.text, key))
+        write_baseline(Baseline(root, counts), output)
+    except ConfigError as exc:
+        click.echo(f"respgate: {exc}", err=True)
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - one line, exit 2
+        click.echo(f"respgate: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(2)
+    total = sum(counts.values())
+    click.echo(f"Wrote {total} finding{'s' if total != 1 else ''} to {output}.", err=True)
+    sys.exit(1 if problems else 0)

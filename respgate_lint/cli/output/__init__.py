@@ -1,0 +1,98 @@
+"""Output formats of ``respgate check``: one module per format, imported only when used.
+
+Every renderer takes the same ``Report`` (files with findings or problems, in discovery order,
+plus counters) and writes to a text stream. Heavy imports (rich for ``text``, the codemod for
+``sarif``) happen inside the renderer, and ``text`` does not import rich at all when there is
+nothing to show, so a clean ``respgate check`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, TextIO
+
+from ...config import Settings
+
+from ...engine.findings import Finding
+from ...runner import FileResult
+
+__all__ = ["FORMATS", "Report", "render", "display_path", "plain_message", "use_plain"]
+
+# format name -> module under respgate_lint.cli.output
+FORMATS: dict[str, str] = {
+    "text": "text",
+    "json": "json_format",
+    "github": "github",
+    "sarif": "sarif",
+}
+
+
+@dataclass
+class Report:
+    """What one ``respgate check`` run has to say."""
+
+    results: list[FileResult] = field(default_factory=list)  # only files with something to say
+    files_checked: int = 0
+    silenced: int = 0            # findings hidden by ``# noqa``
+    baselined: int | None = None  # findings accepted by --baseline (None: no baseline given)
+    baseline_fixed: int = 0      # baselined findings no longer present
+    statistics: bool = False
+    settings_for: Callable[[Path], Settings] = field(default=lambda path: Settings())
+
+    @property
+    def findings(self) -> list[tuple[FileResult, Finding]]:
+        return [(r, f) for r in self.results for f in r.findings]
+
+    @property
+    def problems(self) -> list[FileResult]:
+        return [r for r in self.results if r.problem is not None]
+
+    def counts_by_code(self) -> Counter[str]:
+        return Counter(f.code for _, f in self.findings)
+
+    def baseline_note(self) -> str | None:
+        """One sentence about the baseline, or None when no baseline was used."""
+        if self.baselined is None:
+            return None
+        note = f"{self.baselined} baselined finding{'s' if self.baselined != 1 else ''} remain"
+        if self.baseline_fixed:
+            note += (f"; {self.baseline_fixed} baselined finding"
+                     f"{'s are' if self.baseline_fixed != 1 else ' is'} fixed "
+                     "(run `respgate baseline` to shrink the baseline)")
+        return note
+
+
+def display_path(path: Path | str) -> str:
+    """The path relative to the current folder when it lies inside it (posix), else as given."""
+    raw = Path(path)
+    try:
+        return Path(os.path.abspath(raw)).relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return raw.as_posix()
+
+
+def plain_message(finding: Finding) -> str:
+    """The finding's message without the leading code (outputs carry the code separately)."""
+    prefix = f"{finding.code} "
+    return finding.message[len(prefix):] if finding.message.startswith(prefix) else finding.message
+
+
+def use_plain(stream: TextIO) -> bool:
+    """No colour or box drawing when not writing to a terminal, or when NO_COLOR is set."""
+    if os.environ.get("NO_COLOR", "") != "":
+        return True
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return not (isatty and isatty())
+    except (OSError, ValueError):
+        return True
+
+
+def render(fmt: str, report: Report, stream: TextIO) -> None:
+    """Write ``report`` in format ``fmt`` (a key of ``FORMATS``)."""
+    module = importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
+    module.render(report, stream)

@@ -1,0 +1,56 @@
+"""``--output-format github``: GitHub Actions workflow commands, one annotation per finding.
+
+``::error file=src/agent.py,line=12,col=9,endLine=12,endColumn=59,title=RGT001::message``.
+Escaping follows the Actions toolkit: in the message ``%``, CR and LF are percent-encoded; in
+properties also ``:`` and ``,``. GitHub accepts ``col``/``endColumn`` only for an annotation
+on one line, so a call spanning lines is annotated by ``line``/``endLine`` alone.
+Columns are 1-based; ``endColumn`` is the last column of the call (inclusive).
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from ...engine.findings import Finding
+from ...runner import FileResult
+from . import Report, display_path, plain_message
+
+__all__ = ["render", "escape_data", "escape_property", "annotation"]
+
+
+def escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def _command(properties: list[tuple[str, object]], message: str) -> str:
+    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties)
+    return f"::error {props}::{escape_data(message)}"
+
+
+def annotation(result: FileResult, finding: Finding) -> str:
+    span = finding.span
+    props: list[tuple[str, object]] = [("file", display_path(result.path)), ("line", span.line)]
+    if span.end_line == span.line:
+        props += [("col", span.col + 1), ("endLine", span.end_line),
+                  ("endColumn", max(span.end_col, span.col + 1))]
+    else:
+        props.append(("endLine", span.end_line))
+    props.append(("title", finding.code))
+    message = plain_message(finding)
+    if not finding.fixable and finding.why_not:
+        message += f" (not auto-fixable: {finding.why_not})"
+    return _command(props, message)
+
+
+def render(report: Report, stream: TextIO) -> None:
+    for result in report.results:
+        if result.problem is not None:
+            props: list[tuple[str, object]] = [("file", display_path(result.path)), ("line", 1),
+                                               ("title", "respgate: file not checked")]
+            stream.write(_command(props, result.problem.message) + "\n")
+        for finding in result.findings:
+            stream.write(annotation(result, finding) + "\n")

@@ -64,8 +64,8 @@ def _string_value(node: cst.BaseExpression | None) -> str | None:
     return None
 
 
-# (key, value node, the element holding it: a DictElement or a keyword Arg)
-Element = tuple[str, cst.BaseExpression, cst.CSTNode]
+# (key, value node, the nodes holding its comments: a DictElement or keyword Arg, ...)
+Element = tuple[str, cst.BaseExpression, tuple[cst.CSTNode, ...]]
 
 
 def _event_elements(node: cst.BaseExpression) -> list[Element] | None:
@@ -73,13 +73,17 @@ def _event_elements(node: cst.BaseExpression) -> list[Element] | None:
     for _ in range(20):
         if isinstance(node, cst.Dict):
             found: list[Element] = []
-            for element in node.elements:
+            closing = node.rbrace.whitespace_before
+            for index, element in enumerate(node.elements):
                 if not isinstance(element, cst.DictElement):
                     raise PayloadError("internal error: ** unpacking in the event")
                 key = _string_value(element.key)
                 if key is None:
                     raise PayloadError("internal error: a non-literal key in the event")
-                found.append((key, element.value, element))
+                owners: tuple[cst.CSTNode, ...] = (element,)
+                if index == len(node.elements) - 1 and isinstance(closing, cst.ParenthesizedWhitespace):
+                    owners += (closing.first_line,)  # `"response": {...},  # why` on the last line
+                found.append((key, element.value, owners))
             return found
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
             return None
@@ -88,7 +92,7 @@ def _event_elements(node: cst.BaseExpression) -> list[Element] | None:
         name = _callee(node.func)
         positional = [a for a in node.args if a.keyword is None and not a.star]
         if name == "dict" and any(a.keyword is not None for a in node.args):
-            return [(a.keyword.value, a.value, a) for a in node.args if a.keyword is not None]
+            return [(a.keyword.value, a.value, (a,)) for a in node.args if a.keyword is not None]
         if name in _PASS_METHODS and isinstance(node.func, cst.Attribute) and not node.args:
             node = node.func.value
         elif name in _PASS_FIRST and positional:
@@ -106,7 +110,7 @@ def _receiver_and_elements(call: cst.Call, finding: Finding
     if finding.form is Form.SDK_METHOD:
         if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Attribute)):
             raise PayloadError("internal error: the SDK call is not `<client>.response.create`")
-        return func.value.value, [(a.keyword.value, a.value, a) for a in call.args
+        return func.value.value, [(a.keyword.value, a.value, (a,)) for a in call.args
                                   if a.keyword is not None]
     if not isinstance(func, cst.Attribute):
         raise PayloadError("internal error: the send is not a method call")
@@ -128,7 +132,7 @@ def build_gate_call(node: cst.BaseExpression, original: str, finding: Finding, r
         raise PayloadError("internal error: the statement is not `await <call>`")
     call = node.expression
     receiver, elements = _receiver_and_elements(call, finding)
-    carried: list[tuple[str, cst.BaseExpression, cst.CSTNode]] = []
+    carried: list[Element] = []
     for key in finding.payload:
         match = [e for e in (elements or []) if e[0] == key]
         if not match:
@@ -141,8 +145,8 @@ def build_gate_call(node: cst.BaseExpression, original: str, finding: Finding, r
     paren_comments = {id(c) for c in _comments(*call.lpar, *call.rpar)}
     kept = {id(c) for c in _comments(receiver, *(v for _, v, _ in carried))}
     per_arg: list[list[cst.Comment]] = []
-    for _, value, element in carried:
-        own = [c for c in _comments(element) if id(c) not in kept]
+    for _, value, owners in carried:
+        own = [c for c in _comments(*owners) if id(c) not in kept]
         per_arg.append(own)
         kept.update(id(c) for c in own)
     head = [c for c in _comments(call) if id(c) not in kept and id(c) not in paren_comments]

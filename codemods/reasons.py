@@ -13,8 +13,8 @@ closest meaningful context, in this order:
 
 A label or name that has no ASCII letters left after transliteration (Hebrew, emoji) is
 skipped in favour of the next context. ``_ERROR`` is appended inside an ``except`` block
-(once). The tool prefix (``tool-reason-prefix``, default ``FUNCTION_``) is put in front of
-names taken from a tool/function-call dispatcher branch (see ``is_tool_site``).
+(unless ``ERROR`` is already one of the name's words). The tool prefix
+(``tool-reason-prefix``, default ``FUNCTION_``) is put in front of names taken from a tool/function-call dispatcher branch (see ``is_tool_site``).
 Uniqueness: against reasons already passed to gate calls in the file and against each
 other, with ``_2``, ``_3`` ... in source order. Pure functions: same input, same names.
 """
@@ -101,7 +101,7 @@ def base_reason(finding: Finding, tool_prefix: str = "FUNCTION_") -> str:
         name = "RESPONSE"
     if from_label and tool_prefix and is_tool_site(context) and not name.startswith(tool_prefix):
         name = tool_prefix + name
-    if context.in_except and not name.endswith("ERROR"):
+    if context.in_except and "ERROR" not in name.split("_"):
         name += "_ERROR"
     return name
 

@@ -152,14 +152,33 @@ def rewrite_source(data: bytes, text: str, encoding: str, settings: Settings, *,
     if not splices:
         return result
     new_data = _apply(data, splices)
-    try:
-        ast.parse(new_data, filename=filename)
-    except (SyntaxError, ValueError) as exc:
-        result.error = f"internal error: the rewritten module does not parse ({exc}); file left alone"
+    problem = _verify(new_data, data, filename)
+    if problem is not None:
+        result.error = f"internal error: the rewritten module does not parse ({problem}); file left alone"
         return result
     result.data = new_data
     result.changed = new_data != data
     return result
+
+
+def _verify(new_data: bytes, old_data: bytes, filename: str) -> str | None:
+    """None if the new module compiles. Compiling to bytecode is faster than building an AST;
+    only if that fails for a reason the original shares (``return`` outside a function) is
+    the new module merely parsed."""
+    try:
+        compile(new_data, filename, "exec", dont_inherit=True)
+        return None
+    except (SyntaxError, ValueError) as exc:
+        error = exc
+    try:
+        compile(old_data, filename, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        try:
+            ast.parse(new_data, filename=filename)
+            return None
+        except (SyntaxError, ValueError) as exc:
+            error = exc
+    return str(error)
 
 
 def _apply(data: bytes, splices: list[_Splice]) -> bytes:

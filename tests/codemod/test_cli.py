@@ -1,0 +1,143 @@
+"""`respgate fix` as users run it: click's runner and a subprocess; and the libcst tool."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from respgate_lint.cli import cli
+from respgate_lint.rules import RGT001
+
+GOOD = RGT001.fixes[0][0]
+GOOD_AFTER = RGT001.fixes[0][1]
+UNFIXABLE = 'async def greet(ws):\n    await ws.send_event({"type": "response.create"})\n'
+CLEAN = "x = 1\n"
+
+
+def _tree(tmp_path: Path, **files: str) -> Path:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+def _run(*args: str) -> "object":
+    return CliRunner().invoke(cli, ["fix", *args], catch_exceptions=False)
+
+
+def test_fix_writes_and_exits_0(tmp_path: Path) -> None:
+    _tree(tmp_path, **{"a.py": GOOD, "c.py": CLEAN})
+    result = _run(str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "a.py").read_text() == GOOD_AFTER
+    assert "a.py:4:19: rewritten as FUNCTION_SAVE_LEAD_INFO" in result.output
+    assert "will fail at run time" in result.output  # class Bridge has no gate
+    assert "Files changed" in result.output and "1 of 2" in result.output
+    assert "\x1b[" not in result.output
+
+
+def test_diff_writes_nothing_and_exits_1(tmp_path: Path) -> None:
+    _tree(tmp_path, **{"a.py": GOOD})
+    result = CliRunner().invoke(cli, ["fix", "--diff", str(tmp_path)])
+    assert result.exit_code == 1
+    assert (tmp_path / "a.py").read_text() == GOOD
+    assert result.stdout.startswith("--- a/") and "+            await self.trigger_response(" in result.stdout
+    assert "would rewrite as FUNCTION_SAVE_LEAD_INFO" in result.stderr
+
+
+def test_diff_on_clean_tree_exits_0(tmp_path: Path) -> None:
+    _tree(tmp_path, **{"c.py": CLEAN})
+    assert _run("--diff", str(tmp_path)).exit_code == 0
+
+
+def test_not_fixed_sites_exit_1_and_are_listed(tmp_path: Path) -> None:
+    _tree(tmp_path, **{"u.py": UNFIXABLE, "a.py": GOOD})
+    result = _run(str(tmp_path))
+    assert result.exit_code == 1
+    assert "u.py:2:11: not fixed: no `self` in scope" in result.output
+    assert (tmp_path / "a.py").read_text() == GOOD_AFTER
+    assert (tmp_path / "u.py").read_text() == UNFIXABLE
+
+
+def test_unparsable_file_skipped_others_fixed(tmp_path: Path) -> None:
+    _tree(tmp_path, **{"bad.py": "def f(:\n", "a.py": GOOD})
+    result = CliRunner().invoke(cli, ["fix", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "bad.py: syntax error at line 1" in result.stderr
+    assert (tmp_path / "a.py").read_text() == GOOD_AFTER
+    assert (tmp_path / "bad.py").read_text() == "def f(:\n"
+
+
+def test_add_mixin_option(tmp_path: Path) -> None:
+    _tree(tmp_path, **{"a.py": GOOD})
+    result = _run("--add-mixin", str(tmp_path / "a.py"))
+    assert result.exit_code == 0
+    text = (tmp_path / "a.py").read_text()
+    assert text.startswith("from respgate_lint.runtime import GatedResponseMixin\nclass Bridge(GatedResponseMixin):")
+
+
+def test_config_error_exits_2(tmp_path: Path) -> None:
+    _tree(tmp_path, **{"a.py": GOOD, "pyproject.toml": "[tool.respgate]\nbogus = 1\n"})
+    result = CliRunner().invoke(cli, ["fix", str(tmp_path)])
+    assert result.exit_code == 2 and "bogus" in result.stderr
+
+
+def test_jobs_give_same_output_in_same_order(tmp_path: Path) -> None:
+    for i in range(6):
+        (tmp_path / f"m{i}.py").write_text(GOOD if i % 2 else UNFIXABLE)
+    copy = tmp_path.parent / (tmp_path.name + "_copy")
+    shutil.copytree(tmp_path, copy)
+    one = _run("--jobs", "1", str(tmp_path))
+    two = _run("--jobs", "2", str(copy))
+    assert one.exit_code == two.exit_code == 1
+    assert one.output.replace(str(tmp_path), "X") == two.output.replace(str(copy), "X")
+    assert all((copy / p.name).read_text() == p.read_text() for p in tmp_path.glob("*.py"))
+
+
+def test_subprocess_run(tmp_path: Path) -> None:
+    _tree(tmp_path, **{"a.py": GOOD})
+    env = {**os.environ, "NO_COLOR": "1"}
+    exe = Path(sys.executable).parent / "respgate"
+    proc = subprocess.run([str(exe), "fix", "--diff", "a.py"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and "+            await self.trigger_response(" in proc.stdout
+    assert "\x1b[" not in proc.stdout + proc.stderr
+    proc = subprocess.run([str(exe), "fix", "a.py"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "a.py").read_text() == GOOD_AFTER
+    proc = subprocess.run([str(exe), "check", "a.py"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_libcst_tool_codemod_from_checkout(tmp_path: Path, repo_root: Path) -> None:
+    target = tmp_path / "a.py"
+    target.write_text(RGT001.fixes[1][0] + UNFIXABLE)
+    env = {**os.environ, "PYTHONPATH": str(repo_root)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "libcst.tool", "codemod", "gate_response_create.GateResponseCreateCommand",
+         str(target)], cwd=repo_root, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_text() == RGT001.fixes[1][1] + UNFIXABLE
+    assert "not fixed: no `self` in scope" in proc.stderr
+    assert "Transformed 1 files successfully" in proc.stderr
+
+
+@pytest.mark.parametrize("flag", [[], ["--no-format"]])
+def test_libcst_tool_leaves_clean_file_alone(tmp_path: Path, repo_root: Path, flag: list[str]) -> None:
+    target = tmp_path / "c.py"
+    target.write_text(CLEAN)
+    mtime = target.stat().st_mtime_ns
+    proc = subprocess.run(
+        [sys.executable, "-m", "libcst.tool", "codemod", *flag,
+         "gate_response_create.GateResponseCreateCommand", str(target)],
+        cwd=repo_root, env={**os.environ, "PYTHONPATH": str(repo_root)},
+        capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_text() == CLEAN and target.stat().st_mtime_ns == mtime

@@ -65,6 +65,11 @@ def _function_base(name: str) -> str:
     return to_upper_snake(bare)
 
 
+def _meaningful(name: str) -> str:
+    """A name that says nothing ("UNKNOWN", "DEFAULT", "_") is no name."""
+    return "" if name in ("UNKNOWN", "DEFAULT", "OTHER", "NONE") else name
+
+
 def is_tool_site(context: SiteContext) -> bool:
     """A site in a tool/function-call dispatcher branch gets the tool prefix.
 
@@ -86,13 +91,13 @@ def base_reason(finding: Finding, tool_prefix: str = "FUNCTION_") -> str:
     name = ""
     from_label = False
     for label in context.branch_labels:
-        name = to_upper_snake(label)
+        name = _meaningful(to_upper_snake(label))
         if name:
             from_label = True
             break
     if not name:
         for function in context.functions:
-            name = _function_base(function)
+            name = _meaningful(_function_base(function))
             if name:
                 break
     if not name and finding.class_name:

@@ -420,6 +420,11 @@ class ResponseGate:
                 return
             intent.state = "wire"
             self._scheduled.discard(intent)
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("held response sent: %s", intent.reason,
+                         extra=self._extra(intent.reason, guard=None, outcome="sent",
+                                           event_id=intent.event_id,
+                                           coalesced=list(intent.coalesced)))
         await self._deliver(intent, raise_errors=False)
 
     async def _deliver(self, intent: _Intent, *, raise_errors: bool) -> None:
@@ -437,7 +442,7 @@ class ResponseGate:
                 self._state.forget_sent(intent.event_id)
                 self._stats.move(intent.reason, "sent", "dropped")
                 self._stats.dropped_by[_SEND_FAILED] += 1
-            logger.error("response.create send failed", exc_info=True,
+            logger.exception("response.create send failed",
                          extra=self._extra(intent.reason, guard=None, event_id=intent.event_id,
                                            outcome="dropped"))
             if raise_errors:

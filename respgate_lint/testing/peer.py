@@ -105,6 +105,7 @@ class RealtimePeer:
         self.server_events: list[dict[str, Any]] = []
         self.violations: list[Violation] = []
         self.responses: list[ResponseRecord] = []
+        self.listener_errors: list[BaseException] = []
         self.session_updated = False
         self.closed = False
         self._active: ResponseRecord | None = None
@@ -358,7 +359,11 @@ class RealtimePeer:
                 return
             self._outbox.popleft()
             for listener in list(self._listeners):
-                result = listener(event)
+                try:
+                    result = listener(event)
+                except Exception as exc:  # noqa: BLE001 - keep delivering; tests inspect it
+                    self.listener_errors.append(exc)
+                    continue
                 if inspect.isawaitable(result):
                     task = asyncio.ensure_future(result)
                     self._tasks.add(task)

@@ -1,0 +1,90 @@
+"""Shared helpers for runtime tests: no pytest-asyncio, every run has a timeout."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import pytest
+
+from respgate_lint.runtime import FINAL_STATES, ResponseGate
+from respgate_lint.testing import RealtimePeer
+
+
+def assert_stats_add_up(stats: dict[str, Any]) -> None:
+    """Every trigger is in exactly one final state, overall and per reason."""
+    outcomes = stats["outcomes"]
+    assert set(outcomes) == set(FINAL_STATES)
+    assert all(v >= 0 for v in outcomes.values()), outcomes
+    assert sum(outcomes.values()) == stats["triggers"]
+    per_reason = sum(sum(c.values()) for c in stats["reasons"].values())
+    assert per_reason == stats["triggers"]
+    assert sum(stats["dropped_by"].values()) == outcomes["dropped"]
+    assert outcomes["pending"] == (0 if stats["held"] is None else 1)
+
+
+class Call:
+    """A gate wired to a fake peer: every server event goes to ``gate.observe``."""
+
+    def __init__(self, gate: ResponseGate, peer: RealtimePeer, client: Any) -> None:
+        self.gate, self.peer, self.client = gate, peer, client
+
+    @classmethod
+    async def start(
+        cls,
+        *,
+        configure: bool = True,
+        client_kind: str = "send_event",
+        peer_kw: dict[str, Any] | None = None,
+        listener: Callable[[dict[str, Any]], Any] | None = None,
+        gate: ResponseGate | None = None,
+        **gate_kw: Any,
+    ) -> Call:
+        peer = RealtimePeer(**(peer_kw or {}))
+        if gate is None:
+            gate = ResponseGate(**{"min_interval_s": 0.05, "defer_timeout_s": 0.3, **gate_kw})
+        peer.connect(listener or gate.observe)
+        call = cls(gate, peer, peer.client(client_kind))
+        if configure:
+            await call.configure()
+        return call
+
+    def check_peer_healthy(self) -> None:
+        assert self.peer.listener_errors == []
+
+    async def configure(self) -> None:
+        self.peer.receive({"type": "session.update", "session": {"voice": "verse"}})
+        await self.peer.wait_for(lambda: self.gate.stats()["state"]["session_ready"])
+
+    async def trigger(self, reason: str, **kw: Any):
+        return await self.gate.trigger_response(reason, self.client, **kw)
+
+    async def wait_creates(self, n: int, timeout: float = 2.0) -> None:
+        await self.peer.wait_for(lambda: len(self.peer.creates) >= n, timeout)
+
+    async def wait_observed_active(self) -> None:
+        await self.peer.wait_for(lambda: self.gate.stats()["state"]["in_flight"])
+
+    def reasons_sent(self) -> list[str]:
+        return [e["response"]["metadata"]["reason"] for e in self.peer.creates]
+
+
+@pytest.fixture
+def arun() -> Callable[..., Any]:
+    """Run a coroutine in a fresh loop with a hard timeout (a bug cannot hang the suite)."""
+
+    def run(coro: Coroutine[Any, Any, Any], timeout: float = 10.0) -> Any:
+        return asyncio.run(asyncio.wait_for(coro, timeout))
+
+    return run
+
+
+@pytest.fixture
+def start_call() -> Callable[..., Coroutine[Any, Any, Call]]:
+    return Call.start
+
+
+@pytest.fixture
+def stats_add_up() -> Callable[[dict[str, Any]], None]:
+    return assert_stats_add_up

@@ -199,7 +199,8 @@ class PhoneBridge:
             if name == "check_availability":
                 slots = await self.check_availability(args["day"])
                 await self.send_function_output(call_id, {"day": args["day"], "open": slots})
-                await self.client.ws.send(json.dumps({"type": "response.create"}))
+                ws = self.client.ws  # the raw socket: skip the client wrapper
+                await ws.send(json.dumps({"type": "response.create"}))
             elif name == "get_office_hours":
                 await self.send_function_output(call_id, await self.get_office_hours())
                 await self.client.response.create()

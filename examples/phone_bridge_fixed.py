@@ -202,7 +202,8 @@ class PhoneBridge(GatedResponseMixin):
             if name == "check_availability":
                 slots = await self.check_availability(args["day"])
                 await self.send_function_output(call_id, {"day": args["day"], "open": slots})
-                await self.trigger_response("FUNCTION_CHECK_AVAILABILITY", self.client.ws, force=False)
+                ws = self.client.ws  # the raw socket: skip the client wrapper
+                await self.trigger_response("FUNCTION_CHECK_AVAILABILITY", ws, force=False)
             elif name == "get_office_hours":
                 await self.send_function_output(call_id, await self.get_office_hours())
                 await self.trigger_response("FUNCTION_GET_OFFICE_HOURS", self.client, force=False)

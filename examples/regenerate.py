@@ -1,4 +1,4 @@
-"""Regenerate ``phone_bridge_fixed.py``: ``respgate fix --add-mixin`` on a copy of ``phone_bridge.py``.
+"""Regenerate ``phone_bridge_fixed.py``: ``respgate fix --add-mixin`` on a copy of the original.
 
     python -m examples.regenerate          # rewrite examples/phone_bridge_fixed.py
     python -m examples.regenerate --check  # exit 1 if it is out of date (what the test checks)

@@ -82,8 +82,8 @@ class CallReport:
         summary = ", ".join(f"{k} x{n}" for k, n in sorted(counts.items())) or "none"
         lines.append(f"protocol violations: {summary}")
         for call_id, answered in self.tool_followups().items():
-            lines.append(f"tool result {call_id}: "
-                         + ("answered by a response" if answered else "NEVER answered (agent silent)"))
+            verdict = "answered by a response" if answered else "NEVER answered (agent silent)"
+            lines.append(f"tool result {call_id}: {verdict}")
         lines.append(f"bookings saved: {len(self.bridge.bookings)}")
         stats = self.gate_stats()
         if stats is not None:

@@ -179,7 +179,7 @@ def make_big_handler(lines: int = 16000, sends: int = 28, crlf: bool = True) -> 
                     *_send(i, "        ")]
         else:
             body = [f"    async def {name}(self, event, call_id):",
-                    f'        if event["type"] == "input_audio_buffer.committed":',
+                    '        if event["type"] == "input_audio_buffer.committed":',
                     *_send(i, "            ")]
         rest.append(body + [""])
 

@@ -14,7 +14,8 @@ closest meaningful context, in this order:
 A label or name that has no ASCII letters left after transliteration (Hebrew, emoji) is
 skipped in favour of the next context. ``_ERROR`` is appended inside an ``except`` block
 (unless ``ERROR`` is already one of the name's words). The tool prefix
-(``tool-reason-prefix``, default ``FUNCTION_``) is put in front of names taken from a tool/function-call dispatcher branch (see ``is_tool_site``).
+(``tool-reason-prefix``, default ``FUNCTION_``) is put in front of names taken from a
+tool/function-call dispatcher branch (see ``is_tool_site``).
 Uniqueness: against reasons already passed to gate calls in the file and against each
 other, with ``_2``, ``_3`` ... in source order. Pure functions: same input, same names.
 """

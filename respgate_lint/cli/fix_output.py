@@ -91,7 +91,7 @@ class FixReporter:
             from rich.console import Console
             from rich.syntax import Syntax
 
-            Console(highlight=False).print(Syntax(text, "diff", theme="ansi_dark",
+            Console(highlight=False, soft_wrap=True).print(Syntax(text, "diff", theme="ansi_dark",
                                                   background_color="default"), end="")
         else:
             click.echo(text, nl=False)

@@ -77,7 +77,7 @@ def test_unchanged_file_not_written(tmp_path: Path) -> None:
 
 def test_not_fixed_only_file_not_written(tmp_path: Path) -> None:
     path = tmp_path / "a.py"
-    path.write_text('async def f(ws):\n    await ws.send_event({"type": "response.create"})\n')
+    path.write_text('async def f(ws):\n    await ws.send_event({"type": "response.create"})\n')  # noqa: RGT001
     os.utime(path, ns=(1_000_000_000, 1_000_000_000))
     result = _fix(path)
     assert not result.changed and result.sites[0].status == "not-fixed"

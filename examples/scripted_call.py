@@ -75,7 +75,7 @@ class CallReport:
             kind = str(event.get("type"))
             if side == "server" and kind in QUIET and not all_events:
                 continue
-            arrow = "bridge ->" if side == "client" else "      <-"
+            arrow = {"client": "bridge ->", "server": "      <-"}.get(side, "   caller")
             lines.append(f"{at * 1000:6.0f} ms  {arrow} {kind}{_detail(event)}"
                          + (f"   !! {flagged[id(event)]}" if id(event) in flagged else ""))
         counts = Counter(self.violations)

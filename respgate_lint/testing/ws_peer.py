@@ -56,7 +56,8 @@ class CallPeer(RealtimePeer):
         self._next_reply: tuple[tuple[ToolCall, ...], float | None] = ((), None)
         self._items: dict[str, list[dict[str, Any]]] = {}
         self._accepted: list[int] = []
-        #: ``(seconds since connect, "client"|"server", event)`` in arrival/emission order.
+        #: ``(seconds since connect, "client"|"server"|"caller", event)`` in order; the
+        #: caller side holds the scripted ``hangup``.
         self.timeline: list[tuple[float, str, dict[str, Any]]] = []
         #: ``len(client_events)`` when the caller hung up (None while on the line).
         self.hangup_index: int | None = None
@@ -67,6 +68,7 @@ class CallPeer(RealtimePeer):
         """The caller is gone; the bridge's Realtime socket may still be open."""
         self.hung_up = True
         self.hangup_index = len(self.client_events)
+        self.timeline.append((self._now(), "caller", {"type": "hangup"}))
 
     def speech_started(self) -> None:
         self.user_speaking = True
@@ -113,7 +115,10 @@ class CallPeer(RealtimePeer):
 
     # -- protocol ---------------------------------------------------------
     def _now(self) -> float:
-        now = asyncio.get_running_loop().time()
+        try:
+            now = asyncio.get_running_loop().time()
+        except RuntimeError:  # scripted from outside a loop: order still holds
+            return self.timeline[-1][0] if self.timeline else 0.0
         if self._t0 is None:
             self._t0 = now
         return now - self._t0

@@ -17,16 +17,24 @@ import json
 import os
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from .config import ConfigError
 from .engine.findings import Finding
 from .sourcetext import span_text, split_lines
 
-__all__ = ["Fingerprint", "Baseline", "fingerprint", "normalise_call",
-           "load_baseline", "write_baseline", "relative_key"]
+__all__ = [
+    "Baseline",
+    "Fingerprint",
+    "fingerprint",
+    "load_baseline",
+    "normalise_call",
+    "relative_key",
+    "write_baseline",
+]
 
 BASELINE_VERSION = 1
 

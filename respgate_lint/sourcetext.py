@@ -12,7 +12,7 @@ import re
 
 from .engine.findings import Span
 
-__all__ = ["split_lines", "strip_eol", "span_text"]
+__all__ = ["span_text", "split_lines", "strip_eol"]
 
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 

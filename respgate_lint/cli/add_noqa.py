@@ -18,7 +18,7 @@ from ..engine.noqa import NOQA_RE, _line_ranges
 from ..files import FileProblem, SourceFile, write_atomic
 from ..sourcetext import split_lines, strip_eol
 
-__all__ = ["add_noqa_text", "add_noqa_file"]
+__all__ = ["add_noqa_file", "add_noqa_text"]
 
 
 def _range_of(ranges: list[tuple[int, int]], line: int) -> tuple[int, int]:

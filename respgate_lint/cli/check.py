@@ -94,7 +94,8 @@ def _silence_stdout() -> None:
         pass
 
 
-def run_check(paths: tuple[Path, ...], *, fmt: str = "text", overrides: dict[str, Any] | None = None,
+def run_check(paths: tuple[Path, ...], *, fmt: str = "text",
+              overrides: dict[str, Any] | None = None,
               exclude: tuple[str, ...] = (), config_file: Path | None = None,
               baseline_file: Path | None = None, statistics: bool = False,
               add_noqa: bool = False) -> int:
@@ -128,7 +129,8 @@ def run_check(paths: tuple[Path, ...], *, fmt: str = "text", overrides: dict[str
             report.results.append(result)
     if baseline is not None:
         report.baselined = matched
-        report.baseline_fixed = sum(n for fp, n in budget.items() if n > 0 and fp.path in checked_keys)
+        report.baseline_fixed = sum(n for fp, n in budget.items()
+                                    if n > 0 and fp.path in checked_keys)
     if add_noqa:
         return _add_noqa(report)
     stream = click.get_text_stream("stdout")

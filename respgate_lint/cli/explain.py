@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import sys
 import textwrap
-from typing import Iterator
+from collections.abc import Iterator
 
 import click
 
 from ..rules import RULES, Rule, get_rule
 
-__all__ = ["explain", "render_rule", "render_all_markdown"]
+__all__ = ["explain", "render_all_markdown", "render_rule"]
 
 _DOCS_HEADER = """\
 # Rules

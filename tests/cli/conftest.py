@@ -48,7 +48,7 @@ class Run:
     err: str
 
 
-def write(folder: Path, name: str, text: str) -> Path:
+def make_file(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -80,7 +80,7 @@ def run_process(args: list[str], cwd: Path, env: dict[str, str] | None = None,
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A folder with one file of bypasses and one clean file, and an empty pyproject."""
-    write(tmp_path, "pyproject.toml", "[project]\nname = 'demo'\n")
-    write(tmp_path, "src/agent.py", BYPASSES)
-    write(tmp_path, "src/gate.py", CLEAN)
+    make_file(tmp_path, "pyproject.toml", "[project]\nname = 'demo'\n")
+    make_file(tmp_path, "src/agent.py", BYPASSES)
+    make_file(tmp_path, "src/gate.py", CLEAN)
     return tmp_path

@@ -12,7 +12,7 @@ from respgate_lint.cli.add_noqa import add_noqa_text
 from respgate_lint.config import Settings
 from respgate_lint.engine import analyze_source
 
-from .conftest import BYPASSES, run_process, write
+from .conftest import BYPASSES, make_file, run_process
 
 AWKWARD = '''\
 import json
@@ -48,7 +48,7 @@ def flake8_rgt(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("how", ["runner", "process"])
 def test_add_noqa_then_flake8_and_check_are_clean(tmp_path: Path, invoke, how: str) -> None:
-    path = write(tmp_path, "agent.py", AWKWARD)
+    path = make_file(tmp_path, "agent.py", AWKWARD)
     before = flake8_rgt(path)
     assert len(before) == 6  # flake8 sees every site before
     args = ["check", "--add-noqa", "agent.py"]
@@ -73,7 +73,7 @@ def test_add_noqa_then_flake8_and_check_are_clean(tmp_path: Path, invoke, how: s
 
 
 def test_add_noqa_is_idempotent(tmp_path: Path, invoke) -> None:
-    path = write(tmp_path, "agent.py", BYPASSES)
+    path = make_file(tmp_path, "agent.py", BYPASSES)
     invoke(["check", "--add-noqa", "."], tmp_path)
     once = path.read_bytes()
     run = invoke(["check", "--add-noqa", "."], tmp_path)
@@ -96,7 +96,7 @@ def test_add_noqa_keeps_crlf_bom_and_encoding(tmp_path: Path, invoke) -> None:
 
 
 def test_add_noqa_only_marks_findings_not_in_the_baseline(tmp_path: Path, invoke) -> None:
-    path = write(tmp_path, "agent.py", BYPASSES)
+    path = make_file(tmp_path, "agent.py", BYPASSES)
     invoke(["baseline", ".", "-o", "b.json"], tmp_path)
     path.write_text(BYPASSES + "\n\nasync def late(c):\n    await c.response.create()\n")
     run = invoke(["check", "--add-noqa", "--baseline", "b.json", "."], tmp_path)

@@ -9,7 +9,7 @@ import pytest
 
 from respgate_lint.baseline import normalise_call
 
-from .conftest import BYPASSES, run_process, write
+from .conftest import BYPASSES, make_file, run_process
 
 NEW_BYPASS = '''
 
@@ -25,7 +25,7 @@ def test_line_shifts_keep_the_baseline_and_only_the_new_bypass_fails(
         tmp_path: Path, invoke, how: str) -> None:
     run = (lambda args: invoke(args, tmp_path)) if how == "runner" else (
         lambda args: run_process(args, tmp_path))
-    agent = write(tmp_path, "src/agent.py", BYPASSES)
+    agent = make_file(tmp_path, "src/agent.py", BYPASSES)
     made = run(["baseline", "src", "-o", "respgate-baseline.json"])
     assert made.code == 0, made.err
     assert "Wrote 3 findings" in made.err
@@ -49,7 +49,7 @@ def test_line_shifts_keep_the_baseline_and_only_the_new_bypass_fails(
 
 
 def test_reformatting_a_call_keeps_it_baselined(tmp_path: Path, invoke) -> None:
-    agent = write(tmp_path, "agent.py", BYPASSES)
+    agent = make_file(tmp_path, "agent.py", BYPASSES)
     assert invoke(["baseline", "."], tmp_path).code == 0
     assert (tmp_path / ".respgate-baseline.json").is_file()  # the default name
     agent.write_text(BYPASSES.replace(
@@ -65,7 +65,7 @@ class B:
         await self.client.send_event({"type": "response.create"})
         await self.client.send_event({"type": "response.create"})
 '''
-    agent = write(tmp_path, "agent.py", twice)
+    agent = make_file(tmp_path, "agent.py", twice)
     invoke(["baseline", ".", "-o", "b.json"], tmp_path)
     entry = json.loads((tmp_path / "b.json").read_text())["findings"][0]
     assert entry["count"] == 2 and entry["function"] == "B.retry"
@@ -76,7 +76,7 @@ class B:
 
 
 def test_moving_a_call_to_another_function_is_new(tmp_path: Path, invoke) -> None:
-    agent = write(tmp_path, "agent.py", BYPASSES)
+    agent = make_file(tmp_path, "agent.py", BYPASSES)
     invoke(["baseline", ".", "-o", "b.json"], tmp_path)
     agent.write_text(BYPASSES.replace("async def on_tool_done", "async def on_tool_failed"))
     run = invoke(["check", "--baseline", "b.json", "--output-format", "json", "."], tmp_path)
@@ -84,7 +84,7 @@ def test_moving_a_call_to_another_function_is_new(tmp_path: Path, invoke) -> Non
 
 
 def test_fixed_findings_are_reported_as_shrinkable(tmp_path: Path, invoke) -> None:
-    agent = write(tmp_path, "agent.py", BYPASSES)
+    agent = make_file(tmp_path, "agent.py", BYPASSES)
     invoke(["baseline", ".", "-o", "b.json"], tmp_path)
     agent.write_text(BYPASSES.replace("await conn.response.create()", "pass"))
     run = invoke(["check", "--baseline", "b.json", "."], tmp_path)
@@ -93,7 +93,7 @@ def test_fixed_findings_are_reported_as_shrinkable(tmp_path: Path, invoke) -> No
 
 
 def test_baseline_paths_are_relative_to_the_baseline_file(tmp_path: Path, invoke) -> None:
-    write(tmp_path, "repo/src/agent.py", BYPASSES)
+    make_file(tmp_path, "repo/src/agent.py", BYPASSES)
     invoke(["baseline", "repo/src", "-o", "repo/b.json"], tmp_path)
     paths = {e["path"] for e in json.loads((tmp_path / "repo/b.json").read_text())["findings"]}
     assert paths == {"src/agent.py"}
@@ -102,17 +102,17 @@ def test_baseline_paths_are_relative_to_the_baseline_file(tmp_path: Path, invoke
 
 
 def test_broken_baseline_is_a_config_error(tmp_path: Path, invoke) -> None:
-    write(tmp_path, "agent.py", BYPASSES)
-    write(tmp_path, "b.json", "{not json")
+    make_file(tmp_path, "agent.py", BYPASSES)
+    make_file(tmp_path, "b.json", "{not json")
     run = invoke(["check", "--baseline", "b.json", "."], tmp_path)
     assert run.code == 2 and "b.json" in run.err and "not valid JSON" in run.err
-    write(tmp_path, "b.json", '{"version": 99}')
+    make_file(tmp_path, "b.json", '{"version": 99}')
     assert invoke(["check", "--baseline", "b.json", "."], tmp_path).code == 2
 
 
 def test_baseline_exits_1_when_a_file_cannot_be_checked(tmp_path: Path, invoke) -> None:
-    write(tmp_path, "agent.py", BYPASSES)
-    write(tmp_path, "broken.py", 'E = "response.create"\ndef f(:\n')
+    make_file(tmp_path, "agent.py", BYPASSES)
+    make_file(tmp_path, "broken.py", 'E = "response.create"\ndef f(:\n')
     run = invoke(["baseline", ".", "-o", "b.json"], tmp_path)
     assert run.code == 1 and "broken.py" in run.err
     assert len(json.loads((tmp_path / "b.json").read_text())["findings"]) == 3

@@ -38,7 +38,8 @@ def test_explain_shows_why_forms_examples_and_fix(tmp_path: Path, invoke, code: 
 
 
 def test_explain_unknown_code_lists_the_known_ones(tmp_path: Path, invoke) -> None:
-    for run in (invoke(["explain", "RGT999"], tmp_path), run_process(["explain", "RGT999"], tmp_path)):
+    args = ["explain", "RGT999"]
+    for run in (invoke(args, tmp_path), run_process(args, tmp_path)):
         assert run.code == 2
         assert run.err.strip() == ("respgate: unknown rule code 'RGT999' "
                                    "(known codes: RGT001, RGT002, RGT003)")

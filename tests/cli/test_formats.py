@@ -14,7 +14,7 @@ import pytest
 
 from respgate_lint.cli.output.github import escape_data, escape_property
 
-from .conftest import BYPASSES, run_process, write
+from .conftest import BYPASSES, make_file, run_process
 
 # a file only fails to parse when it is parsed: the prefilter skips files without a needle
 BROKEN = 'E = "response.create"\ndef f(:\n'
@@ -93,7 +93,7 @@ def test_text_clean_run_says_so(project: Path, invoke) -> None:
 
 
 def test_text_reports_unparsable_and_missing_files_and_goes_on(project: Path, invoke) -> None:
-    write(project, "src/broken.py", BROKEN)
+    make_file(project, "src/broken.py", BROKEN)
     run = invoke(["check", "src", "nope.py"], project)
     assert run.code == 1
     assert "src/broken.py:1:1: E999 syntax error at line 2" in run.out
@@ -106,7 +106,7 @@ def test_text_reports_unparsable_and_missing_files_and_goes_on(project: Path, in
 
 @pytest.mark.parametrize("how", ["runner", "process"])
 def test_json_schema(project: Path, invoke, how: str) -> None:
-    write(project, "src/broken.py", BROKEN)
+    make_file(project, "src/broken.py", BROKEN)
     args = ["check", "--output-format", "json", "src"]
     run = invoke(args, project) if how == "runner" else run_process(args, project)
     assert run.code == 1
@@ -135,7 +135,7 @@ def test_json_schema(project: Path, invoke, how: str) -> None:
 
 
 def test_json_columns_count_characters_not_bytes(tmp_path: Path, invoke) -> None:
-    write(tmp_path, "heb.py", 'async def f(c):\n    x = "שלום🙂"; await c.response.create()\n')
+    make_file(tmp_path, "heb.py", 'async def f(c):\n    x = "שלום🙂"; await c.response.create()\n')
     doc = json.loads(invoke(["check", "--output-format", "json", "heb.py"], tmp_path).out)
     line = 'x = "שלום🙂"; await c.response.create()'
     assert doc["findings"][0]["column"] == 4 + line.index("c.response") + 1
@@ -171,7 +171,7 @@ def test_github_escaping() -> None:
 
 
 def test_github_escapes_odd_file_names(tmp_path: Path, invoke) -> None:
-    write(tmp_path, "we,ird:name%.py", BYPASSES)
+    make_file(tmp_path, "we,ird:name%.py", BYPASSES)
     run = invoke(["check", "--output-format", "github", "."], tmp_path)
     assert run.out.startswith("::error file=we%2Cird%3Aname%25.py,line=6,")
 
@@ -180,7 +180,7 @@ def test_github_escapes_odd_file_names(tmp_path: Path, invoke) -> None:
 
 @pytest.mark.parametrize("how", ["runner", "process"])
 def test_sarif_is_valid_and_complete(project: Path, invoke, how: str) -> None:
-    write(project, "src/broken.py", BROKEN)
+    make_file(project, "src/broken.py", BROKEN)
     args = ["check", "--output-format", "sarif", "src"]
     run = invoke(args, project) if how == "runner" else run_process(args, project)
     assert run.code == 1
@@ -200,7 +200,8 @@ def test_sarif_is_valid_and_complete(project: Path, invoke, how: str) -> None:
     assert "fixes" in results[0] and "fixes" in results[1]
     assert "fixes" not in results[2]  # no `self`: the codemod would not touch it
     notes = sarif_run["invocations"][0]["toolExecutionNotifications"]
-    assert notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "src/broken.py"
+    where = notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert where["uri"] == "src/broken.py"
 
 
 def _apply_sarif_fixes(text: str, results: list[dict]) -> str:
@@ -228,7 +229,7 @@ def test_sarif_fixes_are_what_respgate_fix_writes(project: Path, invoke) -> None
     assert 'await self.trigger_response("TOOL_DONE", self.client, force=False)' in fixed
     assert 'response={"modalities": ["audio"]}' in fixed
     compile(fixed, "fixed.py", "exec")
-    write(project, "src/agent.py", fixed)
+    make_file(project, "src/agent.py", fixed)
     after = json.loads(invoke(["check", "--output-format", "json", "src/agent.py"], project).out)
     assert [f["function"] for f in after["findings"]] == ["retry"]  # only the unfixable one left
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BYPASSES, CLEAN, run_process, write
+from .conftest import BYPASSES, CLEAN, make_file, run_process
 
 TWO_CODES = BYPASSES + '''
 
@@ -46,13 +46,14 @@ def test_exit_codes(project: Path, invoke, how: str, args: list[str], expected: 
 
 @pytest.mark.parametrize("how", ["runner", "process"])
 def test_unparsable_file_exits_1_even_without_findings(tmp_path: Path, invoke, how: str) -> None:
-    write(tmp_path, "broken.py", 'E = "response.create"\ndef f(:\n')
-    run = invoke(["check", "."], tmp_path) if how == "runner" else run_process(["check", "."], tmp_path)
+    make_file(tmp_path, "broken.py", 'E = "response.create"\ndef f(:\n')
+    args = ["check", "."]
+    run = invoke(args, tmp_path) if how == "runner" else run_process(args, tmp_path)
     assert run.code == 1 and "E999" in run.out
 
 
 def test_exit_zero_still_fails_on_config_errors(project: Path, invoke) -> None:
-    write(project, "pyproject.toml", "[tool.respgate]\ngate-function = ['x']\n")
+    make_file(project, "pyproject.toml", "[tool.respgate]\ngate-function = ['x']\n")
     assert invoke(["check", "--exit-zero", "src"], project).code == 2
 
 
@@ -72,8 +73,9 @@ def test_internal_error_is_one_line_and_exit_2(project: Path, invoke,
 
 @pytest.mark.parametrize("how", ["runner", "process"])
 def test_unknown_config_key_is_named(project: Path, invoke, how: str) -> None:
-    write(project, "pyproject.toml", "[tool.respgate]\ngate-function = ['my_gate']\n")
-    run = invoke(["check", "src"], project) if how == "runner" else run_process(["check", "src"], project)
+    make_file(project, "pyproject.toml", "[tool.respgate]\ngate-function = ['my_gate']\n")
+    args = ["check", "src"]
+    run = invoke(args, project) if how == "runner" else run_process(args, project)
     assert run.code == 2
     assert "unknown key 'gate-function'" in run.err
     assert "pyproject.toml" in run.err
@@ -81,26 +83,27 @@ def test_unknown_config_key_is_named(project: Path, invoke, how: str) -> None:
 
 
 def test_config_found_by_walking_up_from_the_target(tmp_path: Path, invoke) -> None:
-    write(tmp_path, "repo/pyproject.toml", "[tool.respgate]\ngate-functions = ['safe_send']\n")
-    write(tmp_path, "repo/pkg/deep/mod.py", '''\
+    make_file(tmp_path, "repo/pyproject.toml", "[tool.respgate]\ngate-functions = ['safe_send']\n")
+    make_file(tmp_path, "repo/pkg/deep/mod.py", '''\
 async def safe_send(client):
     await client.send_event({"type": "response.create"})
 ''')
     # run from outside the repository: the config is found from the file, not the cwd
     assert invoke(["check", "repo/pkg"], tmp_path).code == 0
-    write(tmp_path, "other/mod.py", (tmp_path / "repo/pkg/deep/mod.py").read_text())
+    make_file(tmp_path, "other/mod.py", (tmp_path / "repo/pkg/deep/mod.py").read_text())
     assert invoke(["check", "other"], tmp_path).code == 1
 
 
 def test_explicit_config_file(tmp_path: Path, invoke) -> None:
-    write(tmp_path, "mod.py", 'async def safe_send(c):\n    await c.send_event({"type": "response.create"})\n')
-    write(tmp_path, "conf/alt.toml", "[tool.respgate]\ngate-functions = ['safe_send']\n")
+    make_file(tmp_path, "mod.py",
+              'async def safe_send(c):\n    await c.send_event({"type": "response.create"})\n')
+    make_file(tmp_path, "conf/alt.toml", "[tool.respgate]\ngate-functions = ['safe_send']\n")
     assert invoke(["check", "mod.py"], tmp_path).code == 1
     assert invoke(["check", "--config", "conf/alt.toml", "mod.py"], tmp_path).code == 0
 
 
 def test_select_and_ignore_by_prefix(tmp_path: Path, invoke) -> None:
-    write(tmp_path, "mod.py", TWO_CODES)
+    make_file(tmp_path, "mod.py", TWO_CODES)
     base = ["check", "--output-format", "json", "mod.py"]
     assert sorted(set(_codes(invoke(base, tmp_path).out))) == ["RGT001", "RGT002"]
     assert set(_codes(invoke(base + ["--select", "RGT002"], tmp_path).out)) == {"RGT002"}
@@ -112,22 +115,22 @@ def test_select_and_ignore_by_prefix(tmp_path: Path, invoke) -> None:
 
 
 def test_cli_flags_override_pyproject(tmp_path: Path, invoke) -> None:
-    write(tmp_path, "pyproject.toml", "[tool.respgate]\nselect = ['RGT002']\n")
-    write(tmp_path, "mod.py", TWO_CODES)
+    make_file(tmp_path, "pyproject.toml", "[tool.respgate]\nselect = ['RGT002']\n")
+    make_file(tmp_path, "mod.py", TWO_CODES)
     base = ["check", "--output-format", "json", "mod.py"]
     assert set(_codes(invoke(base, tmp_path).out)) == {"RGT002"}
     assert set(_codes(invoke(base + ["--select", "RGT001"], tmp_path).out)) == {"RGT001"}
 
 
 def test_per_file_ignores(tmp_path: Path, invoke) -> None:
-    write(tmp_path, "pyproject.toml", '''\
+    make_file(tmp_path, "pyproject.toml", '''\
 [tool.respgate.per-file-ignores]
 "legacy/*" = ["RGT001"]
 "tests/test_*.py" = ["RGT"]
 ''')
-    write(tmp_path, "legacy/old.py", TWO_CODES)
-    write(tmp_path, "tests/test_bridge.py", TWO_CODES)
-    write(tmp_path, "app/new.py", TWO_CODES)
+    make_file(tmp_path, "legacy/old.py", TWO_CODES)
+    make_file(tmp_path, "tests/test_bridge.py", TWO_CODES)
+    make_file(tmp_path, "app/new.py", TWO_CODES)
     doc = json.loads(invoke(["check", "--output-format", "json", "."], tmp_path).out)
     seen = {(f["path"], f["code"]) for f in doc["findings"]}
     assert seen == {("legacy/old.py", "RGT002"), ("app/new.py", "RGT001"), ("app/new.py", "RGT002")}
@@ -140,14 +143,14 @@ def test_exclude(project: Path, invoke) -> None:
 
 
 def test_pyproject_exclude(project: Path, invoke) -> None:
-    write(project, "pyproject.toml", "[tool.respgate]\nexclude = ['agent.py']\n")
+    make_file(project, "pyproject.toml", "[tool.respgate]\nexclude = ['agent.py']\n")
     assert invoke(["check", "src"], project).code == 0
 
 
 # ---------------------------------------------------------------- statistics
 
 def test_statistics_text(tmp_path: Path, invoke) -> None:
-    write(tmp_path, "mod.py", TWO_CODES)
+    make_file(tmp_path, "mod.py", TWO_CODES)
     run = invoke(["check", "--statistics", "mod.py"], tmp_path)
     assert run.code == 1
     lines = run.out.splitlines()
@@ -157,7 +160,7 @@ def test_statistics_text(tmp_path: Path, invoke) -> None:
 
 
 def test_statistics_json(tmp_path: Path, invoke) -> None:
-    write(tmp_path, "mod.py", TWO_CODES)
+    make_file(tmp_path, "mod.py", TWO_CODES)
     doc = json.loads(invoke(["check", "--statistics", "--output-format", "json", "mod.py"],
                             tmp_path).out)
     assert doc["statistics"] == [{"code": "RGT001", "count": 3, "fixable": 2},
@@ -165,7 +168,7 @@ def test_statistics_json(tmp_path: Path, invoke) -> None:
 
 
 def test_noqa_is_counted(tmp_path: Path, invoke) -> None:
-    write(tmp_path, "mod.py", BYPASSES.replace(
+    make_file(tmp_path, "mod.py", BYPASSES.replace(
         '"response.create"})\n', '"response.create"})  # noqa: RGT001\n', 1))
     run = invoke(["check", "mod.py"], tmp_path)
     assert "Found 2 findings" in run.out and "1 silenced by # noqa" in run.out
@@ -190,9 +193,9 @@ def test_help_and_version() -> None:
 
 
 def test_clean_check_imports_no_rich_libcst_or_codemods(tmp_path: Path) -> None:
-    write(tmp_path, "a.py", CLEAN.replace("response.create", "conversation.item.create"))
-    write(tmp_path, "b.py", "import os\nprint(os.sep)\n")
-    write(tmp_path, "c.py", CLEAN)
+    make_file(tmp_path, "a.py", CLEAN.replace("response.create", "conversation.item.create"))
+    make_file(tmp_path, "b.py", "import os\nprint(os.sep)\n")
+    make_file(tmp_path, "c.py", CLEAN)
     probe = (
         "import sys\n"
         "from respgate_lint.cli import main\n"
@@ -200,7 +203,8 @@ def test_clean_check_imports_no_rich_libcst_or_codemods(tmp_path: Path) -> None:
         "    main(['check', '.'])\n"
         "except SystemExit as exc:\n"
         "    code = exc.code\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'libcst', 'codemods'))\n"
+        "heavy = sorted(m for m in sys.modules\n"
+        "               if m.split('.')[0] in ('rich', 'libcst', 'codemods'))\n"
         "print('RESULT', code, heavy)\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True,
@@ -216,7 +220,8 @@ def test_text_findings_do_not_import_libcst(project: Path) -> None:
         "    main(['check', 'src'])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print('HEAVY', sorted(m for m in sys.modules if m.split('.')[0] in ('libcst', 'codemods')))\n"
+        "print('HEAVY', sorted(m for m in sys.modules\n"
+        "                      if m.split('.')[0] in ('libcst', 'codemods')))\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], cwd=project, capture_output=True,
                          text=True).stdout

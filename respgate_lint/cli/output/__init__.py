@@ -11,16 +11,16 @@ from __future__ import annotations
 import importlib
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 from ...config import Settings
-
 from ...engine.findings import Finding
 from ...runner import FileResult
 
-__all__ = ["FORMATS", "Report", "render", "display_path", "plain_message", "use_plain"]
+__all__ = ["FORMATS", "Report", "display_path", "plain_message", "render", "use_plain"]
 
 # format name -> module under respgate_lint.cli.output
 FORMATS: dict[str, str] = {
@@ -78,7 +78,7 @@ def display_path(path: Path | str) -> str:
 def plain_message(finding: Finding) -> str:
     """The finding's message without the leading code (outputs carry the code separately)."""
     prefix = f"{finding.code} "
-    return finding.message[len(prefix):] if finding.message.startswith(prefix) else finding.message
+    return finding.message.removeprefix(prefix)
 
 
 def use_plain(stream: TextIO) -> bool:

@@ -15,7 +15,7 @@ from ...engine.findings import Finding
 from ...runner import FileResult
 from . import Report, display_path, plain_message
 
-__all__ = ["render", "escape_data", "escape_property", "annotation"]
+__all__ = ["annotation", "escape_data", "escape_property", "render"]
 
 
 def escape_data(value: str) -> str:
@@ -52,5 +52,4 @@ def render(report: Report, stream: TextIO) -> None:
             props: list[tuple[str, object]] = [("file", display_path(result.path)), ("line", 1),
                                                ("title", "respgate: file not checked")]
             stream.write(_command(props, result.problem.message) + "\n")
-        for finding in result.findings:
-            stream.write(annotation(result, finding) + "\n")
+        stream.writelines(annotation(result, finding) + "\n" for finding in result.findings)

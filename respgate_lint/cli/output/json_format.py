@@ -32,7 +32,7 @@ from ...engine.findings import Finding
 from ...runner import FileResult
 from . import Report, display_path, plain_message
 
-__all__ = ["render", "finding_record", "JSON_VERSION"]
+__all__ = ["JSON_VERSION", "finding_record", "render"]
 
 JSON_VERSION = 1
 

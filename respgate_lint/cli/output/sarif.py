@@ -24,7 +24,7 @@ from ...runner import FileResult
 from ...sourcetext import span_text, split_lines
 from . import Report, display_path, plain_message
 
-__all__ = ["render", "document", "SARIF_SCHEMA", "site_fixes"]
+__all__ = ["SARIF_SCHEMA", "document", "render", "site_fixes"]
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -78,9 +78,9 @@ def _result(result: FileResult, finding: Finding, rule_index: dict[str, int],
         out["ruleIndex"] = rule_index[finding.code]
     if result.source is not None:
         call = span_text(split_lines(result.source.text), span)
-        digest = hashlib.sha256(
-            f"{display_path(result.path)}\0{finding.code}\0{finding.function}\0{' '.join(call.split())}"
-            .encode()).hexdigest()[:32]
+        parts = (display_path(result.path), finding.code, str(finding.function),
+                 " ".join(call.split()))
+        digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
         out["partialFingerprints"] = {"respgateCallFingerprint/v1": digest}
     fix = fixes.get(id(finding))
     if fix is not None:
@@ -98,7 +98,10 @@ def _result(result: FileResult, finding: Finding, rule_index: dict[str, int],
     return out
 
 
-def site_fixes(result: FileResult, settings: Settings) -> dict[int, tuple[tuple[int, int, int, int], str]]:
+Region = tuple[int, int, int, int]
+
+
+def site_fixes(result: FileResult, settings: Settings) -> dict[int, tuple[Region, str]]:
     """id(finding) -> ((line, col, end_line, end_col) 0-based cols, replacement text).
 
     The adapter to the codemod. Each site is rewritten on its own (``selected``), and its

@@ -9,7 +9,8 @@ drawing, no escape codes. rich is imported only when there is something to draw 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator, TextIO
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, TextIO
 
 from ...engine.findings import Finding
 from ...rules import RULES
@@ -32,8 +33,7 @@ def render(report: Report, stream: TextIO) -> None:
         stream.write(_summary(report) + "\n")
         return
     if plain:
-        for line in _plain_lines(report):
-            stream.write(line + "\n")
+        stream.writelines(line + "\n" for line in _plain_lines(report))
     else:
         _render_rich(report, stream)
 
@@ -147,7 +147,7 @@ def _render_rich(report: Report, stream: TextIO) -> None:
     console.print(Text(_summary(report), style="bold"))
 
 
-def _rich_snippet(lines: list[str], finding: Finding, text_cls: type["Text"]) -> list["Text"]:
+def _rich_snippet(lines: list[str], finding: Finding, text_cls: type[Text]) -> list[Text]:
     rows = list(_snippet(lines, finding))
     if not rows:
         return []

@@ -148,16 +148,16 @@ def _render_rich(report: Report, stream: TextIO) -> None:
 
 
 def _rich_snippet(lines: list[str], finding: Finding, text_cls: type[Text]) -> list[Text]:
+    """The plain snippet rows, indented under the finding, gutter dimmed, call in bold."""
     rows = list(_snippet(lines, finding))
     if not rows:
         return []
-    number = str(finding.line)
-    source = text_cls(rows[0], style="dim")
-    start = len(f" {number} | ") + finding.col
-    body_len = len(rows[0])
-    end_in_row = (len(f" {number} | ") + finding.span.end_col
-                  if finding.span.end_line == finding.line else body_len)
-    source.stylize("bold yellow", start, min(end_in_row, body_len))
-    carets = text_cls(rows[1], style="bold red")
-    note = text_cls(rows[2], style="green" if finding.fixable else "dim")
+    gutter = len(f" {finding.line} | ")
+    source = text_cls("  " + rows[0])
+    source.stylize("dim", 0, gutter + 2)
+    end = (gutter + finding.span.end_col if finding.span.end_line == finding.line
+           else len(rows[0]))
+    source.stylize("bold yellow", gutter + 2 + finding.col, min(end, len(rows[0])) + 2)
+    carets = text_cls("  " + rows[1], style="bold red")
+    note = text_cls("  " + rows[2], style="green" if finding.fixable else "dim")
     return [source, carets, note]

@@ -71,6 +71,7 @@ class CallPeer(RealtimePeer):
         self.timeline.append((self._now(), "caller", {"type": "hangup"}))
 
     def speech_started(self) -> None:
+        """The caller starts talking; a create until ``speech_stopped`` talks over them."""
         self.user_speaking = True
         super().speech_started()
 

@@ -67,10 +67,7 @@ def close_quietly(
     if not inspect.isawaitable(result):
         return
     coro = _guarded(result, handler, reason)
-    try:
-        running = asyncio.get_running_loop()
-    except RuntimeError:
-        running = None
+    running = asyncio._get_running_loop()
     try:
         if running is not None:
             task = running.create_task(coro)

@@ -61,13 +61,12 @@ class _Decision:
     outcome: Outcome
     send: _Intent | None = None
     absorbed: _Intent | None = None
+    rearm: bool = False  # the held intent changed in a way its timer must learn of
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
+    # asyncio's own non-raising lookup (exported in asyncio.events.__all__).
+    return asyncio._get_running_loop()
 
 
 class ResponseGate:
@@ -145,8 +144,8 @@ class ResponseGate:
             notes = self._take_notes()
         self._emit_notes(notes)
         self._log_decision(decision)
-        if decision.outcome.status == "deferred" or decision.absorbed is not None:
-            self._kick()
+        if decision.rearm:
+            self._kick(loop)
         if decision.send is not None:
             await self._deliver(decision.send, raise_errors=True)
         return decision.outcome
@@ -270,7 +269,8 @@ class ResponseGate:
             stats.move(absorbed.reason, "pending", "coalesced")
             intent.coalesced += [absorbed.reason, *absorbed.coalesced]
         self._state.note_sent(intent.event_id, reason, now)
-        return _Decision(Outcome("sent", reason, None, intent.event_id), intent, absorbed)
+        return _Decision(Outcome("sent", reason, None, intent.event_id), intent, absorbed,
+                         rearm=absorbed is not None)
 
     def _hold(
         self,
@@ -286,6 +286,7 @@ class ResponseGate:
         """Start the call's one held intent, or coalesce into it."""
         held = self._pending
         if held is not None:
+            newly_forced = force and not held.force
             held.coalesced.append(reason)
             held.client = client
             held.force = held.force or force
@@ -293,13 +294,14 @@ class ResponseGate:
             if payload is not None:
                 held.response = payload
             self._stats.new_trigger(reason, "coalesced")
-            return _Decision(Outcome("deferred", reason, hold, held.event_id, coalesced=True))
+            return _Decision(Outcome("deferred", reason, hold, held.event_id, coalesced=True),
+                             rearm=newly_forced)
         deadline = self._clock() + self.defer_timeout_s
         held = _Intent(event_id or new_event_id(), reason, client, payload, force,
                        is_greeting, farewell, deadline)
         self._pending = held
         self._stats.new_trigger(reason, "pending")
-        return _Decision(Outcome("deferred", reason, hold, held.event_id))
+        return _Decision(Outcome("deferred", reason, hold, held.event_id), rearm=True)
 
     def _try_flush(self) -> _Intent | None:
         """Under the lock: release the held intent if every hold has cleared."""
@@ -348,12 +350,12 @@ class ResponseGate:
         if loop is not None and (self._loop is None or self._loop.is_closed()):
             self._loop = loop
 
-    def _kick(self) -> None:
+    def _kick(self, current: asyncio.AbstractEventLoop | None = None) -> None:
         """Re-evaluate the held intent on the home loop, from any thread."""
         loop = self._loop
         if loop is None or loop.is_closed():
             return
-        if _running_loop() is loop:
+        if (current or _running_loop()) is loop:
             self._service()
         else:
             try:

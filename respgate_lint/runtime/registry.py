@@ -41,7 +41,7 @@ class HandlerRegistry(Generic[H]):
             old = self._handlers.get(call_id)
             self._handlers[call_id] = handler
         if self._loop is None:
-            self._capture_loop()
+            self._loop = asyncio._get_running_loop()  # None-returning variant: cheap
         if old is None or old is handler:
             return None
         self._close(old)
@@ -95,12 +95,6 @@ class HandlerRegistry(Generic[H]):
     def _track(self, task: asyncio.Task[None]) -> None:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-    def _capture_loop(self) -> None:
-        try:
-            self._loop = asyncio.get_running_loop()
-        except RuntimeError:
-            pass
 
 
 class HandlerSession(Generic[H]):

@@ -95,10 +95,13 @@ class CallState:
 
     def _stuck_deadline(self) -> float | None:
         """When an unanswered create or an unknown active response is given up on."""
-        times = [c.sent_at + self.stuck_timeout_s for c in self.awaiting.values()][:1]
-        if self.unknown_active_until is not None:
-            times.append(self.unknown_active_until)
-        return min(times) if times else None
+        due = None
+        if self.awaiting:  # oldest first: it expires first
+            due = next(iter(self.awaiting.values())).sent_at + self.stuck_timeout_s
+        unknown = self.unknown_active_until
+        if unknown is not None and (due is None or unknown < due):
+            due = unknown
+        return due
 
     def _expire(self, now: float) -> None:
         while self.awaiting:

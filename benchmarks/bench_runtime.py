@@ -1,0 +1,251 @@
+"""Cost of the reference gate and registry beside a bare dict + threading.Lock.
+
+Run: ``python benchmarks/bench_runtime.py``. ``main()`` returns the result rows
+(list of dicts) for ``benchmarks/run.py``. Each figure is the best of a few
+repeats, measured in the same process and run as its baseline, so the ratio
+is what to read: what the guards, deferral and telemetry cost over the
+minimum a hand-written gate does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from respgate_lint.runtime import HandlerRegistry, ResponseGate  # noqa: E402
+
+GATE_N = 20_000
+REG_N = 100_000
+REPEATS = 5
+
+
+# ------------------------------------------------------------------ gate side
+class _EchoClient:
+    """No-op send that answers at once with response.done (so the next trigger may send)."""
+
+    def __init__(self, on_done: Callable[[dict[str, Any]], None]) -> None:
+        self.on_done = on_done
+
+    async def send_event(self, event: dict[str, Any]) -> None:
+        self.on_done({"type": "response.done",
+                      "response": {"id": event["event_id"], "status": "completed",
+                                   "metadata": event["response"]["metadata"]}})
+
+
+class _NoopClient:
+    async def send_event(self, event: dict[str, Any]) -> None:
+        return None
+
+
+class _BareGate:
+    """The baseline: dict state + threading.Lock, the minimum a hand-written gate does."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.state: dict[str, Any] = {"in_flight": False, "closing": False, "last": 0.0,
+                                      "pending": []}
+
+    async def trigger_response(self, reason: str, client: Any) -> bool:
+        with self.lock:
+            st = self.state
+            if st["closing"]:
+                return False
+            if st["in_flight"]:
+                st["pending"].append(reason)
+                return False
+            st["in_flight"] = True
+            st["last"] = time.monotonic()
+        event = {"type": "response.create", "event_id": "evt_" + secrets.token_hex(8),
+                 "response": {"metadata": {"reason": reason}}}
+        await client.send_event(event)
+        return True
+
+    def observe(self, event: dict[str, Any]) -> None:
+        if event.get("type") == "response.done":
+            with self.lock:
+                self.state["in_flight"] = False
+
+
+def _best(fn: Callable[[], float]) -> float:
+    return min(fn() for _ in range(REPEATS))
+
+
+def _time_async(make: Callable[[], Any], n: int) -> float:
+    """Seconds per call of the coroutine factory, on a fresh loop."""
+
+    async def run() -> float:
+        start = time.perf_counter()
+        for _ in range(n):
+            await make()
+        return (time.perf_counter() - start) / n
+
+    return asyncio.run(run())
+
+
+def _gate_rows() -> list[dict[str, Any]]:
+    rows = []
+
+    def sent_cycle() -> float:
+        gate = ResponseGate(min_interval_s=0.0, require_session_update=False)
+        client = _EchoClient(gate.observe)
+        return _time_async(lambda: gate.trigger_response("bench", client), GATE_N)
+
+    def bare_sent_cycle() -> float:
+        gate = _BareGate()
+        client = _EchoClient(gate.observe)
+        return _time_async(lambda: gate.trigger_response("bench", client), GATE_N)
+
+    rows.append(_row("trigger_response -> sent + response.done observed", "us/op",
+                     _best(sent_cycle) * 1e6, _best(bare_sent_cycle) * 1e6))
+
+    def deferred() -> float:
+        gate = ResponseGate(require_session_update=False, defer_timeout_s=3600)
+
+        async def go() -> float:
+            await gate.trigger_response("first", _NoopClient())  # now in flight
+            start = time.perf_counter()
+            for _ in range(GATE_N):
+                await gate.trigger_response("bench", _NoopClient())
+            per = (time.perf_counter() - start) / GATE_N
+            gate.close()
+            return per
+
+        return asyncio.run(go())
+
+    def bare_deferred() -> float:
+        gate = _BareGate()
+        gate.state["in_flight"] = True
+        return _time_async(lambda: gate.trigger_response("bench", _NoopClient()), GATE_N)
+
+    rows.append(_row("trigger_response -> deferred (coalesced)", "us/op",
+                     _best(deferred) * 1e6, _best(bare_deferred) * 1e6))
+
+    def blocked() -> float:
+        gate = ResponseGate()
+        gate.close()
+        return _time_async(lambda: gate.trigger_response("bench", _NoopClient()), GATE_N)
+
+    def bare_blocked() -> float:
+        gate = _BareGate()
+        gate.state["closing"] = True
+        return _time_async(lambda: gate.trigger_response("bench", _NoopClient()), GATE_N)
+
+    rows.append(_row("trigger_response -> blocked (closing)", "us/op",
+                     _best(blocked) * 1e6, _best(bare_blocked) * 1e6))
+    return rows
+
+
+# -------------------------------------------------------------- registry side
+class _Handler:
+    __slots__ = ()
+
+    def close(self) -> None:
+        return None
+
+
+class _BareRegistry:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.d: dict[Any, Any] = {}
+
+    def register(self, key: Any, handler: Any) -> Any:
+        with self.lock:
+            old = self.d.get(key)
+            self.d[key] = handler
+        if old is not None and old is not handler:
+            old.close()
+        return old
+
+    def unregister(self, key: Any, handler: Any) -> bool:
+        with self.lock:
+            if self.d.get(key) is handler:
+                del self.d[key]
+                return True
+        return False
+
+
+def _ops_per_s(make_registry: Callable[[], Any], threads: int) -> float:
+    """register + replace + unregister on per-thread keys; ops counted individually."""
+    reg = make_registry()
+    handlers = [_Handler() for _ in range(4)]
+    per_thread = REG_N // threads // 3
+
+    def work(tid: int) -> None:
+        keys = [f"call-{tid}-{i % 64}" for i in range(per_thread)]
+        a, b = handlers[0], handlers[1]
+        for key in keys:
+            reg.register(key, a)
+            reg.register(key, b)  # replaces a (closes it)
+            reg.unregister(key, b)
+
+    start = time.perf_counter()
+    if threads == 1:
+        work(0)
+    else:
+        pool = [threading.Thread(target=work, args=(t,)) for t in range(threads)]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+    elapsed = time.perf_counter() - start
+    return per_thread * 3 * threads / elapsed
+
+
+def _registry_rows() -> list[dict[str, Any]]:
+    rows = []
+    for threads in (1, 8):
+        ours = max(_ops_per_s(HandlerRegistry, threads) for _ in range(REPEATS))
+        bare = max(_ops_per_s(_BareRegistry, threads) for _ in range(REPEATS))
+        rows.append(_row(f"registry register/replace/unregister, {threads} thread(s)",
+                         "ops/s", ours, bare, higher_is_better=True))
+    return rows
+
+
+# ------------------------------------------------------------------- output
+def _row(name: str, unit: str, ours: float, bare: float, *,
+         higher_is_better: bool = False) -> dict[str, Any]:
+    slowdown = bare / ours if higher_is_better else ours / bare
+    return {"name": name, "unit": unit, "respgate": round(ours, 3),
+            "bare_dict_lock": round(bare, 3), "ratio": round(slowdown, 2)}
+
+
+def _print(rows: list[dict[str, Any]]) -> None:
+    width = max(len(r["name"]) for r in rows)
+    print(f"{'benchmark':<{width}}  {'unit':>6}  {'respgate':>12}  {'dict+lock':>12}  "
+          f"{'cost x':>6}")
+    for r in rows:
+        print(f"{r['name']:<{width}}  {r['unit']:>6}  {r['respgate']:>12,.2f}  "
+              f"{r['bare_dict_lock']:>12,.2f}  {r['ratio']:>6.2f}")
+    print("cost x = how many times the bare dict + lock's cost (time per op, or "
+          "inverse throughput)")
+
+
+def main() -> list[dict[str, Any]]:
+    """Run every benchmark; return rows of {name, unit, respgate, bare_dict_lock, ratio}."""
+    started = time.perf_counter()
+    log = logging.getLogger("respgate_lint.runtime")
+    level = log.level
+    log.setLevel(logging.ERROR)  # the deferred bench drops its held intent on purpose
+    try:
+        rows = _gate_rows() + _registry_rows()
+    finally:
+        log.setLevel(level)
+    rows.append({"name": "total benchmark time", "unit": "s",
+                 "respgate": round(time.perf_counter() - started, 2),
+                 "bare_dict_lock": None, "ratio": None})
+    return rows
+
+
+if __name__ == "__main__":
+    results = main()
+    _print([r for r in results if r["ratio"] is not None])
+    print(f"total time: {results[-1]['respgate']} s")

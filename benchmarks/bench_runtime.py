@@ -21,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from respgate_lint.runtime import HandlerRegistry, ResponseGate  # noqa: E402
+from respgate_lint.runtime import HandlerRegistry, ResponseGate
 
 GATE_N = 20_000
 REG_N = 100_000

@@ -33,12 +33,12 @@ def _close_callable(handler: Any, reason: str) -> Callable[[], Any] | None:
 async def _guarded(awaitable: Awaitable[Any], handler: Any, reason: str) -> None:
     try:
         await awaitable
-    except Exception:
-        _log_failure(handler, reason)
+    except Exception as exc:  # noqa: BLE001 - a shadow's close must never hurt the caller
+        _log_failure(handler, reason, exc)
 
 
-def _log_failure(handler: Any, reason: str) -> None:
-    logger.error("closing replaced handler %s failed", type(handler).__name__, exc_info=True,
+def _log_failure(handler: Any, reason: str, exc: BaseException) -> None:
+    logger.error("closing replaced handler %s failed", type(handler).__name__, exc_info=exc,
                  extra={"reason": reason, "handler": repr(handler)[:200]})
 
 
@@ -61,8 +61,8 @@ def close_quietly(
         return
     try:
         result = close()
-    except Exception:
-        _log_failure(handler, reason)
+    except Exception as exc:  # noqa: BLE001 - logged, never raised (see module doc)
+        _log_failure(handler, reason, exc)
         return
     if not inspect.isawaitable(result):
         return
@@ -77,6 +77,6 @@ def close_quietly(
             asyncio.run_coroutine_threadsafe(coro, loop)
         else:
             asyncio.run(coro)
-    except Exception:
+    except Exception as exc:  # noqa: BLE001 - e.g. asyncio.run on a foreign awaitable
         coro.close()
-        _log_failure(handler, reason)
+        _log_failure(handler, reason, exc)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Hashable
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from .closing import close_quietly
 
@@ -110,11 +110,11 @@ class HandlerSession(Generic[H]):
         self.replaced = self.registry.register(self.call_id, self.handler)
         return self.handler
 
-    def __exit__(self, *exc_info: Any) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.registry.unregister(self.call_id, self.handler)
 
     async def __aenter__(self) -> H:
         return self.__enter__()
 
-    async def __aexit__(self, *exc_info: Any) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         self.__exit__(*exc_info)

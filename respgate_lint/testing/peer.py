@@ -34,7 +34,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 ACTIVE_RESPONSE_CODE = "conversation_already_has_active_response"
 Listener = Callable[[dict[str, Any]], Any]
@@ -233,7 +233,7 @@ class RealtimePeer:
         item.setdefault("id", self._next_id("item"))
         self._emit({"type": "conversation.item.created", "item": item})
 
-    _HANDLERS: dict[str, Callable[[RealtimePeer, dict[str, Any]], None]] = {
+    _HANDLERS: ClassVar[dict[str, Callable[[RealtimePeer, dict[str, Any]], None]]] = {
         "session.update": _on_session_update,
         "response.create": _on_response_create,
         "response.cancel": _on_response_cancel,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from types import MappingProxyType
 
 from respgate_lint.runtime import GatedResponseMixin, ResponseGate
 from respgate_lint.runtime.outcome import SESSION_NOT_READY
@@ -92,7 +93,7 @@ def test_lazy_creation_is_thread_safe():
 
 def test_trigger_response_from_tool_records_call_id(arun):
     class Handler(GatedResponseMixin):
-        response_gate_options = {"require_session_update": False}
+        response_gate_options = MappingProxyType({"require_session_update": False})
 
     class Sink:
         def __init__(self):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 from respgate_lint.runtime import (
-    ResponseGate,
     BUDGET,
     CLOSING,
     PENDING_HANGUP,
@@ -13,6 +12,7 @@ from respgate_lint.runtime import (
     RESPONSE_IN_FLIGHT,
     SESSION_NOT_READY,
     USER_SPEAKING,
+    ResponseGate,
 )
 
 

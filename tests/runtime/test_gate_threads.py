@@ -92,7 +92,7 @@ def test_decision_race_many_rounds(stats_add_up):
         barrier = threading.Barrier(8)
         results = []
 
-        def worker(i, gate=gate, client=client, barrier=barrier):
+        def worker(i, gate=gate, client=client, barrier=barrier, results=results):
             async def go():
                 barrier.wait(5)
                 return await gate.trigger_response(f"r{i}", client)

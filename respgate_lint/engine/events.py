@@ -65,6 +65,12 @@ def _callee_name(func: ast.expr) -> str | None:
     return None
 
 
+def _looks_like_json_object(text: str) -> bool:
+    """JSON text of an event is an object; Python source or prose that quotes one is not."""
+    stripped = text.strip()
+    return stripped.startswith("{") and stripped.endswith("}")
+
+
 def _is_str(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
@@ -109,8 +115,8 @@ class EventMatcher:
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
             return self._match_json_text(node)
         if isinstance(node, ast.JoinedStr):
-            text = "".join(v.value for v in node.values if _is_str(v))  # type: ignore[attr-defined]
-            if self._json_type.search(text):
+            text = "".join(v.value if _is_str(v) else "0" for v in node.values)  # type: ignore[attr-defined]
+            if _looks_like_json_object(text) and self._json_type.search(text):
                 return EventMatch(Form.JSON_TEXT, None, node.lineno)
             return None
         if isinstance(node, ast.Name):
@@ -187,7 +193,7 @@ class EventMatcher:
     def _match_json_text(self, node: ast.Constant) -> EventMatch | None:
         value = node.value
         text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-        if not self._json_type.search(text):
+        if not _looks_like_json_object(text) or not self._json_type.search(text):
             return None
         try:
             data = json.loads(text)

@@ -66,3 +66,7 @@ class Traps:
     async def logs_json(self, client):
         log.info(json.dumps({"type": "response.create"}))
         print({"type": "response.create"})
+
+    def writes_python_source_that_quotes_a_send(self, path):
+        path.write_text('async def f(ws):\n    await ws.send_event({"type": "response.create"})\n')
+        path.write_text('see {"type": "response.create"} in the docs')

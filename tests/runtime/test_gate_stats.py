@@ -183,3 +183,18 @@ def test_constructor_validates_arguments():
         ResponseGate(defer_timeout_s=0)
     with pytest.raises(ValueError):
         ResponseGate(max_responses=-1)
+
+
+def test_farewell_held_by_session_guard_is_still_sent(arun, start_call, stats_add_up):
+    async def scenario():
+        call = await start_call(configure=False)
+        call.gate.set_pending_hangup()
+        farewell = await call.trigger("farewell", force=True)
+        assert (farewell.status, farewell.guard) == ("deferred", "session_not_ready")
+        assert (await call.trigger("other", force=True)).guard == "pending_hangup"
+        call.gate.mark_session_ready()
+        await call.wait_creates(1)
+        assert call.reasons_sent() == ["farewell"]
+        stats_add_up(call.gate.stats())
+
+    arun(scenario())

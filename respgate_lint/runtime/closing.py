@@ -7,6 +7,7 @@ any lock, may be sync or async, and its exception is logged, never raised.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
@@ -17,17 +18,17 @@ logger = logging.getLogger("respgate_lint.runtime")
 
 def _close_callable(handler: Any, reason: str) -> Callable[[], Any] | None:
     """``close_session(reason)`` if present (reason dropped if it takes none), else ``close()``."""
-    fn = getattr(handler, "close_session", None)
-    if callable(fn):
+    session_close: Callable[..., Any] | None = getattr(handler, "close_session", None)
+    if callable(session_close):
         try:
-            inspect.signature(fn).bind(reason)
+            inspect.signature(session_close).bind(reason)
         except TypeError:
-            return fn
+            return session_close
         except ValueError:  # no signature available (some builtins)
             pass
-        return lambda: fn(reason)
-    fn = getattr(handler, "close", None)
-    return fn if callable(fn) else None
+        return functools.partial(session_close, reason)
+    close = getattr(handler, "close", None)
+    return close if callable(close) else None
 
 
 async def _guarded(awaitable: Awaitable[Any], handler: Any, reason: str) -> None:

@@ -314,6 +314,7 @@ class _Walker:
             (event.form is Form.EVENT_NAME, NotFixable.EVENT_NAME),
             (event.form is Form.TYPED_CLASS, NotFixable.TYPED_CLASS),
             (event.form is Form.JSON_TEXT and event.keys != ("type",), NotFixable.JSON_TEXT),
+            (event.converted, NotFixable.CONVERTED),
             (event.keys is None, NotFixable.UNKNOWN_KEYS),
             (event.form is Form.SDK_METHOD and send.extra_args, NotFixable.SDK_ARGS),
             (not set(event.keys or ()) <= _PAYLOAD_KEYS, NotFixable.EXTRA_KEYS),

@@ -35,6 +35,7 @@ class EventMatch:
     keys: tuple[str, ...] | None  # every key of the event when known, "type" included
     line: int                      # where the event itself was built
     type_only: bool = False        # the binding holds the type string, not a whole event
+    converted: bool = False        # wrapped in .encode()/.model_dump()...: not what the gate sends
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ class EventMatcher:
             if name in _PASS_METHODS:
                 inner = self.match(node.func.value, bindings)
                 if inner is not None:
-                    return inner
+                    return EventMatch(inner.form, inner.keys, inner.line, converted=True)
         if name in _PASS_FIRST and node.args:
             inner = self.match(node.args[0], bindings)
             if inner is not None:

@@ -40,6 +40,7 @@ class NotFixable(str, Enum):
     TYPED_CLASS = "the event is a typed event class; rewrite it by hand"
     JSON_TEXT = "the event is hand-written JSON text with a payload; rewrite it by hand"
     UNKNOWN_KEYS = "the event's keys are not all known (** unpacking)"
+    CONVERTED = "the event is converted (`.encode()`, `.model_dump()`, ...) before it is sent"
     SEND_METHOD = "the send method is not one the gate's client adapter calls"
     NOT_A_METHOD = "the send is a plain function call, not a method of a client object"
     EXTRA_ARGS = "the send call has other arguments that the gate would not pass on"

@@ -20,6 +20,7 @@ __all__ = ["NOQA_RE", "noqa_map", "is_suppressed", "split_suppressed"]
 NOQA_RE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.I)
 NOQA_FILE_RE = re.compile(r"\s*# flake8[:=]\s*noqa", re.I)
 _SEP = re.compile(r"[,\s]")
+_LINES = re.compile(r"[^\n]*\n|[^\n]+$")
 
 # line -> codes silenced there (None: every code); the key 0 means "the whole file".
 NoqaMap = dict[int, "frozenset[str] | None"]
@@ -29,7 +30,8 @@ def noqa_map(source: str) -> NoqaMap:
     """Which lines carry a noqa comment, computed only when the text mentions noqa."""
     if "noqa" not in source.lower():
         return {}
-    lines = source.splitlines(keepends=True)
+    # Split like the tokenizer's readline (only "\n" ends a line), never on \f or \u2028.
+    lines = _LINES.findall(source)
     if any(NOQA_FILE_RE.match(line) for line in lines):
         return {0: None}
     result: NoqaMap = {}

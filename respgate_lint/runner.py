@@ -7,13 +7,14 @@ read, decoded or parsed becomes a result with a ``problem`` and the run goes on.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .config import Settings, find_pyproject, load_settings, settings_from_mapping
-from .engine import Finding, analyze_source, might_have_findings, split_suppressed
+from .engine import FileAnalysis, Finding, analyze_source, might_have_findings, split_suppressed
 from .files import FileProblem, SourceFile, discover, is_excluded, read_source
 
 __all__ = ["FileResult", "SettingsResolver", "check_file", "check_paths"]
@@ -60,7 +61,7 @@ def check_file(path: Path, settings: Settings) -> FileResult:
     if not might_have_findings(loaded.data, settings):
         return FileResult(path)
     try:
-        analysis = analyze_source(loaded.text, settings, filename=str(path))
+        analysis = _analyze_without_gc(loaded.text, settings, str(path))
     except SyntaxError as exc:
         where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
         return FileResult(path, problem=FileProblem(str(path), f"syntax error at {where}: {exc.msg}",
@@ -70,6 +71,23 @@ def check_file(path: Path, settings: Settings) -> FileResult:
     findings = [f for f in analysis.findings if _selected(f.code, path, settings)]
     kept, silenced = split_suppressed(findings, loaded.text)
     return FileResult(path, kept, len(silenced), source=loaded if kept else None)
+
+
+def _analyze_without_gc(text: str, settings: Settings, filename: str) -> FileAnalysis:
+    """``analyze_source`` with the cyclic GC paused for this one file.
+
+    Building the AST of a big file allocates millions of objects, which triggers repeated
+    full collections that traverse every node: that doubles the cost of ``ast.parse`` on a
+    16,000-line file. An AST holds no reference cycles (refcounting frees it), so pausing the
+    collector changes nothing but the time; it is re-enabled before the next file.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return analyze_source(text, settings, filename=filename)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _selected(code: str, path: Path, settings: Settings) -> bool:

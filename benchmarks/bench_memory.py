@@ -60,7 +60,7 @@ def build_tree(root: Path, target_lines: int) -> tuple[list[Path], int]:
 
 
 def main(quick: bool = False) -> list[Row]:
-    target_lines = 600_000 if quick else 3_000_000
+    target_lines = 300_000 if quick else 3_000_000
     script = bin_path("respgate")
     respgate = [script] if script else [sys.executable, "-m", "respgate_lint"]
     with tempfile.TemporaryDirectory(prefix="respgate-mem-") as tmp:

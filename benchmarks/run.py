@@ -44,6 +44,8 @@ BENCHMARKS = {
 def _fmt(value: float | None, unit: str) -> str:
     if value is None:
         return "-"
+    if unit == "ops/s":
+        return f"{value:,.0f} ops/s"
     if unit == "s":
         return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
     return f"{value:.1f} {unit}"
@@ -61,6 +63,15 @@ def _as_row(item: Any, bench: str) -> Row:
                              ("baseline_seconds", "baseline_value")):
             if theirs in item and ours not in item:
                 item[ours] = item.pop(theirs)
+        numbers = [k for k, v in item.items() if isinstance(v, (int, float)) and k not in
+                   ("tool_value", "baseline_value", "limit", "ratio")]
+        if "baseline" not in item and len(numbers) >= 2:   # {"respgate": x, "bare_dict_lock": y}
+            item["tool_value"], item["baseline_value"] = item.pop(numbers[0]), item.pop(numbers[1])
+            item["baseline"] = numbers[1].replace("_", " ")
+            item["tool"] = f"{item.get('tool', bench)} ({numbers[0]})"
+        elif "baseline" not in item and len(numbers) == 1:
+            item["tool_value"] = item.pop(numbers[0])
+            item["baseline"] = "-"
         if "bench" in item and "tool" not in item:
             item["tool"] = "respgate " + bench
         item.pop("ratio", None)  # recomputed from the two values

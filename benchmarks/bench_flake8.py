@@ -123,7 +123,7 @@ def main(quick: bool = False) -> list[Row]:
     if quick:
         paths = [STDLIB / name for name in QUICK_SUBSET]
         corpus_name = f"stdlib subset ({', '.join(QUICK_SUBSET)})"
-        runs = 3
+        runs = 7   # ~1.5 s a run: more rounds, as start-up noise is a larger share
     else:
         # The whole stdlib takes 80-150 s a flake8 run here; without its own test suite it is
         # half that, which buys 5 interleaved rounds (the A/B noise on a shared box is ~5%).

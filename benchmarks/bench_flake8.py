@@ -151,12 +151,17 @@ def main(quick: bool = False) -> list[Row]:
     noise = (walls_without[-1] - walls_without[0]) / cpu_without if cpu_without else 0.0
     own, own_files = plugin_own_time(paths, exclude)
     target = "<= 1.02x (2% more)"
+    # On the --quick slice a run lasts ~1.5 s and the run-to-run spread on a busy 2-core box
+    # is 10-30%: the A/B rows are shown but judged only on the full corpus.
+    ab_limit = None if quick else 1.02
+    if quick:
+        target = "judged on the full run (quick A/B is below the noise floor)"
     return [
         Row("flake8 plugin: wall", corpus, "flake8 -j2 (defaults) with respgate-lint",
             with_plugin, "same flake8 run, plugin not registered", without, target=target,
-            limit=1.02, note=f"median of {runs}, interleaved, whole process"),
+            limit=ab_limit, note=f"median of {runs}, interleaved, whole process"),
         Row("flake8 plugin: CPU", corpus, "flake8 -j2 with respgate-lint (user+sys, all procs)",
-            cpu_with, "same run, plugin not registered", cpu_without, target=target, limit=1.02,
+            cpu_with, "same run, plugin not registered", cpu_without, target=target, limit=ab_limit,
             note=f"median of {runs}; run-to-run spread without the plugin: {noise:.1%}"),
         Row("flake8 plugin: own time", corpus, f"plugin.run() on {own_files} parsed trees",
             own, "flake8 CPU without the plugin", cpu_without, target="<= 0.02x (2% of flake8)",

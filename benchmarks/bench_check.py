@@ -90,6 +90,7 @@ def bench_huge_file(runs: int, workdir: Path) -> list[Row]:
                 "runner.check_file (read+prefilter+parse+analyze+noqa)", engine,
                 "ast.parse(text)", parse, target="<= 1.5x ast.parse", limit=1.5,
                 note=f"median of {runs}")]
+
     def parse_without_gc() -> None:
         gc.disable()
         try:

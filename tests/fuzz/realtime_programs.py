@@ -76,7 +76,7 @@ def _simple(draw: st.DrawFn, is_async: bool, has_self: bool) -> list[str]:
         f"{aw}{recv}.{method}({event}, timeout=1)",
         f"{aw}{target}{gate}({reason})" if reason else f"{aw}{target}{gate}()",
         f"{aw}{target}{gate}({first_arg}, {recv}, force=False)",
-        f'if event["type"] == "response.create":\n    log.info("response.create seen")',
+        'if event["type"] == "response.create":\n    log.info("response.create seen")',
         f'log.debug("sending response.create via {method}")',
         f"del {name}",
         "pass",

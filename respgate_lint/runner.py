@@ -16,6 +16,7 @@ from typing import Any, Iterable, Iterator
 from .config import Settings, find_pyproject, load_settings, settings_from_mapping
 from .engine import FileAnalysis, Finding, analyze_source, might_have_findings, split_suppressed
 from .files import FileProblem, SourceFile, discover, is_excluded, read_source
+from .sourcetext import split_lines
 
 __all__ = ["FileResult", "SettingsResolver", "check_file", "check_paths"]
 
@@ -29,6 +30,21 @@ class FileResult:
     silenced: int = 0
     problem: FileProblem | None = None
     source: SourceFile | None = None   # kept only when there are findings (for output)
+    excerpt: dict[int, str] = field(default_factory=dict)  # line -> text, once compacted
+
+    def reported_lines(self) -> dict[int, str]:
+        """The physical line (ending kept) each finding starts on, by line number."""
+        if self.source is None:
+            return self.excerpt
+        lines = split_lines(self.source.text)
+        return {f.line: lines[f.line - 1] for f in self.findings if 1 <= f.line <= len(lines)}
+
+    def compact(self) -> None:
+        """Keep only the reported lines and drop the file's text and bytes, so a run that
+        collects results before printing them holds a few lines per finding, not files."""
+        if self.source is not None:
+            self.excerpt = self.reported_lines()
+            self.source = None
 
 
 class SettingsResolver:

@@ -126,6 +126,8 @@ def run_check(paths: tuple[Path, ...], *, fmt: str = "text",
                                                         result.path, budget)
                 matched += before - len(result.findings)
         if result.findings or result.problem is not None:
+            if fmt != "sarif" and not add_noqa:  # only SARIF fixes and --add-noqa need it all
+                result.compact()
             report.results.append(result)
     if baseline is not None:
         report.baselined = matched
@@ -133,7 +135,7 @@ def run_check(paths: tuple[Path, ...], *, fmt: str = "text",
                                     if n > 0 and fp.path in checked_keys)
     if add_noqa:
         return _add_noqa(report)
-    stream = click.get_text_stream("stdout")
+    stream = sys.stdout
     render(fmt, report, stream)
     stream.flush()
     note = report.baseline_note()

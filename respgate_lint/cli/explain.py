@@ -122,7 +122,7 @@ def explain(code: str | None, all_rules: bool, fmt: str) -> None:
             click.echo(f"respgate: unknown rule code {code!r} (known codes: {known})", err=True)
             sys.exit(2)
         rules = [rule]
-    stream = click.get_text_stream("stdout")
+    stream = sys.stdout
     if fmt == "markdown" and all_rules:
         stream.write(render_all_markdown())
         return

@@ -65,9 +65,14 @@ class FixReporter:
         if result.diff:
             self._diff(result.diff)
         verb = "would rewrite" if self.diff_mode else "rewritten"
+        # A file problem (unreadable, unwritable, rewrite did not verify) means none of its
+        # rewrites reached the disk: the problem line says so, the sites are not counted.
+        applied = result.problem is None
         for site in result.sites:
             where = f"{result.path}:{site.line}:{site.col + 1}"
             if site.status == "rewritten":
+                if not applied:
+                    continue
                 self.rewritten += 1
                 if not self.quiet:
                     self._line(f"{where}: {verb} as {site.reason}")

@@ -5,6 +5,7 @@ something failed, and no other file is touched."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -189,11 +190,13 @@ def test_read_only_folder_blocks_the_temporary_file(unprivileged: tuple[list[str
     assert b"trigger_response(" in (tree / "good.py").read_bytes()
 
 
-@pytest.mark.xfail(strict=True, reason="respgate fix lists a site as 'rewritten' (and counts it) "
-                   "even when writing its file then failed; reported to the fix owner")
 def test_failed_write_is_not_reported_as_rewritten(tmp_path: Path) -> None:
     tree = make_tree(tmp_path)
+    before = (tree / "good.py").read_bytes()
     os.chmod(tree / "good.py", 0o444)
     run = run_cli("process", ["fix", "."], tree)
     assert run.code == 1
     assert "rewritten as" not in run.out, run.out
+    assert re.search(r"^Sites rewritten\s+0$", run.out, re.M), run.out
+    assert any("read-only" in line for line in run.lines_naming("good.py")), run.out
+    assert (tree / "good.py").read_bytes() == before

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 from ...engine.findings import Finding
 from ...rules import RULES
 from ...runner import FileResult
-from ...sourcetext import split_lines, strip_eol
+from ...sourcetext import strip_eol
 from . import Report, display_path, plain_message, use_plain
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,7 +51,7 @@ def _plain_lines(report: Report) -> Iterator[str]:
             continue
         if report.statistics:
             continue
-        lines = split_lines(result.source.text) if result.source else []
+        lines = result.reported_lines()
         for finding in result.findings:
             yield (f"{display_path(result.path)}:{finding.line}:{finding.col + 1}: "
                    f"{finding.code} {plain_message(finding)}")
@@ -62,11 +62,11 @@ def _plain_lines(report: Report) -> Iterator[str]:
     yield _summary(report)
 
 
-def _snippet(lines: list[str], finding: Finding) -> Iterator[str]:
+def _snippet(lines: dict[int, str], finding: Finding) -> Iterator[str]:
     """The reported line and a caret underline of the call (first line of a long call)."""
-    if not 1 <= finding.line <= len(lines):
+    if finding.line not in lines:
         return
-    body = strip_eol(lines[finding.line - 1])[0]
+    body = strip_eol(lines[finding.line])[0]
     end = finding.span.end_col if finding.span.end_line == finding.line else len(body)
     end = max(end, finding.col + 1)
     number = str(finding.line)
@@ -130,7 +130,7 @@ def _render_rich(report: Report, stream: TextIO) -> None:
         if report.statistics:
             continue
         console.print(Text(display_path(result.path), style="bold underline"))
-        lines = split_lines(result.source.text) if result.source else []
+        lines = result.reported_lines()
         for finding in result.findings:
             head = Text("  ")
             head.append(f"{display_path(result.path)}:{finding.line}:{finding.col + 1}:",
@@ -147,7 +147,7 @@ def _render_rich(report: Report, stream: TextIO) -> None:
     console.print(Text(_summary(report), style="bold"))
 
 
-def _rich_snippet(lines: list[str], finding: Finding, text_cls: type[Text]) -> list[Text]:
+def _rich_snippet(lines: dict[int, str], finding: Finding, text_cls: type[Text]) -> list[Text]:
     """The plain snippet rows, indented under the finding, gutter dimmed, call in bold."""
     rows = list(_snippet(lines, finding))
     if not rows:

@@ -15,11 +15,11 @@ from pathlib import Path
 from respgate_lint.config import Settings
 from respgate_lint.engine import Finding
 from respgate_lint.files import FileProblem, read_source, write_atomic
-from respgate_lint.runner import _selected
+from respgate_lint.runner import code_selected
 
 from .rewrite import RewriteResult, Site, rewrite_source
 
-__all__ = ["FixTask", "FileFix", "fix_file"]
+__all__ = ["FileFix", "FixTask", "fix_file"]
 
 
 @dataclass(frozen=True)
@@ -44,12 +44,12 @@ class FileFix:
     internal: bool = False         # the problem is our bug, not the file's (exit 2)
 
 
-def _selector(path: Path, settings: Settings) -> "partial[bool]":
+def _selector(path: Path, settings: Settings) -> partial[bool]:
     return partial(_is_selected, path, settings)
 
 
 def _is_selected(path: Path, settings: Settings, finding: Finding) -> bool:
-    return _selected(finding.code, path, settings)
+    return code_selected(finding.code, path, settings)
 
 
 def fix_file(task: FixTask) -> FileFix:
@@ -99,8 +99,7 @@ def _fix_file(task: FixTask) -> FileFix:
 
 def _diff(path: Path, old_text: str, result: RewriteResult, encoding: str) -> str:
     new_text = result.data.decode(encoding)
-    if new_text.startswith("\ufeff"):
-        new_text = new_text[1:]
+    new_text = new_text.removeprefix("\ufeff")
     name = path.as_posix()
     lines = difflib.unified_diff(old_text.splitlines(keepends=True),
                                  new_text.splitlines(keepends=True),

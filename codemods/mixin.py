@@ -9,14 +9,15 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from respgate_lint.engine import Finding
 
 if TYPE_CHECKING:
     from .rewrite import _Offsets
 
-__all__ = ["MIXIN_NAME", "MIXIN_MODULE", "enclosing_class", "mixin_splices"]
+__all__ = ["MIXIN_MODULE", "MIXIN_NAME", "enclosing_class", "mixin_splices"]
 
 MIXIN_NAME = "GatedResponseMixin"
 MIXIN_MODULE = "respgate_lint.runtime"
@@ -32,7 +33,7 @@ def enclosing_class(tree: ast.Module, finding: Finding) -> ast.ClassDef | None:
     return best
 
 
-def _header_insert(node: ast.ClassDef, text: str, offsets: "_Offsets") -> tuple[int, bytes]:
+def _header_insert(node: ast.ClassDef, text: str, offsets: _Offsets) -> tuple[int, bytes]:
     """Where and what to insert in ``class Name...:`` to add the mixin as the first base."""
     firsts = [(b.lineno, b.col_offset) for b in node.bases]
     firsts += [(k.lineno, k.col_offset) for k in node.keywords]
@@ -63,7 +64,7 @@ def _header_insert(node: ast.ClassDef, text: str, offsets: "_Offsets") -> tuple[
     raise ValueError(f"cannot find the header of class {node.name}")  # pragma: no cover
 
 
-def _import_insert(tree: ast.Module, offsets: "_Offsets") -> tuple[int, bytes] | None:
+def _import_insert(tree: ast.Module, offsets: _Offsets) -> tuple[int, bytes] | None:
     """After the module's leading docstring and imports; None if it is imported already."""
     for stmt in tree.body:
         if isinstance(stmt, ast.ImportFrom) and any(a.name == MIXIN_NAME and not a.asname
@@ -85,7 +86,7 @@ def _import_insert(tree: ast.Module, offsets: "_Offsets") -> tuple[int, bytes] |
     return offsets.line_start_byte(after), offsets.encode(line)
 
 
-def mixin_splices(tree: ast.Module, text: str, offsets: "_Offsets",
+def mixin_splices(tree: ast.Module, text: str, offsets: _Offsets,
                   findings: Iterable[Finding]) -> list[tuple[int, bytes]]:
     """Insertions for every class of ``findings`` plus the import (once)."""
     inserts: list[tuple[int, bytes]] = []

@@ -18,7 +18,7 @@ import ast
 import libcst as cst
 
 from respgate_lint.engine import Finding, Form
-from respgate_lint.engine.events import _PASS_FIRST, _PASS_LAST, _PASS_METHODS
+from respgate_lint.engine.events import PASS_FIRST_ARG, PASS_LAST_ARG, PASS_METHODS
 
 __all__ = ["PayloadError", "build_gate_call"]
 
@@ -93,11 +93,11 @@ def _event_elements(node: cst.BaseExpression) -> list[Element] | None:
         positional = [a for a in node.args if a.keyword is None and not a.star]
         if name == "dict" and any(a.keyword is not None for a in node.args):
             return [(a.keyword.value, a.value, (a,)) for a in node.args if a.keyword is not None]
-        if name in _PASS_METHODS and isinstance(node.func, cst.Attribute) and not node.args:
+        if name in PASS_METHODS and isinstance(node.func, cst.Attribute) and not node.args:
             node = node.func.value
-        elif name in _PASS_FIRST and positional:
+        elif name in PASS_FIRST_ARG and positional:
             node = positional[0].value
-        elif name in _PASS_LAST and positional:
+        elif name in PASS_LAST_ARG and positional:
             node = positional[-1].value
         else:
             raise PayloadError(f"internal error: cannot read the event from `{_code(node)}`")

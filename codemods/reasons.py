@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
 from respgate_lint.engine import Finding, SiteContext
 
-__all__ = ["to_upper_snake", "base_reason", "is_tool_site", "assign_reasons"]
+__all__ = ["assign_reasons", "base_reason", "is_tool_site", "to_upper_snake"]
 
 GENERIC_PREFIXES = ("handle_", "on_", "do_", "process_", "send_", "maybe_")
 GENERIC_FUNCTIONS = frozenset({

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import libcst as cst
 
@@ -26,7 +26,7 @@ from .mixin import MIXIN_NAME, enclosing_class, mixin_splices
 from .payload import PayloadError, build_gate_call
 from .reasons import assign_reasons
 
-__all__ = ["Site", "RewriteResult", "rewrite_source", "NOQA_WHY"]
+__all__ = ["NOQA_WHY", "RewriteResult", "Site", "rewrite_source"]
 
 NOQA_WHY = "silenced with # noqa"
 _NEWLINE_BYTES = re.compile(rb"\r\n?|\n")

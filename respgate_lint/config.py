@@ -11,10 +11,11 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 __all__ = ["ConfigError", "Settings", "find_pyproject", "load_settings", "settings_from_mapping"]
 
@@ -62,7 +63,7 @@ class Settings:
     def send_re(self) -> re.Pattern[str]:
         return re.compile(self.send_pattern)
 
-    def replace(self, **changes: Any) -> "Settings":
+    def replace(self, **changes: Any) -> Settings:
         """A copy with some values changed, validated like a config file would be."""
         return _validated(dataclasses.replace(self, **changes))
 

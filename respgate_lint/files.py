@@ -16,13 +16,20 @@ import re
 import stat
 import tempfile
 import tokenize
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
 
-__all__ = ["FileProblem", "SourceFile", "discover", "read_source", "write_atomic",
-           "DEFAULT_EXCLUDES", "is_excluded"]
+__all__ = [
+    "DEFAULT_EXCLUDES",
+    "FileProblem",
+    "SourceFile",
+    "discover",
+    "is_excluded",
+    "read_source",
+    "write_atomic",
+]
 
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".env", "env", "__pycache__", "build",

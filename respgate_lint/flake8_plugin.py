@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, ClassVar, Iterator
+from typing import Any, ClassVar
 
 from . import __version__
 from .config import ConfigError, Settings, find_pyproject, load_settings, settings_from_mapping

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from textwrap import dedent
 
-__all__ = ["Rule", "RULES", "RGT001", "RGT002", "RGT003", "get_rule"]
+__all__ = ["RGT001", "RGT002", "RGT003", "RULES", "Rule", "get_rule"]
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,18 @@ read, decoded or parsed becomes a result with a ``problem`` and the run goes on.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from .config import Settings, find_pyproject, load_settings, settings_from_mapping
 from .engine import FileAnalysis, Finding, analyze_source, might_have_findings, split_suppressed
 from .files import FileProblem, SourceFile, discover, is_excluded, read_source
 from .sourcetext import split_lines
 
-__all__ = ["FileResult", "SettingsResolver", "check_file", "check_paths"]
+__all__ = ["FileResult", "SettingsResolver", "check_file", "check_paths", "code_selected"]
 
 
 @dataclass
@@ -84,7 +85,7 @@ def check_file(path: Path, settings: Settings) -> FileResult:
                                                     "syntax"))
     except (ValueError, RecursionError, MemoryError) as exc:
         return FileResult(path, problem=FileProblem(str(path), f"cannot parse: {exc}", "syntax"))
-    findings = [f for f in analysis.findings if _selected(f.code, path, settings)]
+    findings = [f for f in analysis.findings if code_selected(f.code, path, settings)]
     kept, silenced = split_suppressed(findings, loaded.text)
     return FileResult(path, kept, len(silenced), source=loaded if kept else None)
 
@@ -106,7 +107,8 @@ def _analyze_without_gc(text: str, settings: Settings, filename: str) -> FileAna
             gc.enable()
 
 
-def _selected(code: str, path: Path, settings: Settings) -> bool:
+def code_selected(code: str, path: Path, settings: Settings) -> bool:
+    """Whether ``code`` is reported for ``path``: select, then ignore, then per-file ignores."""
     if settings.select and not any(code.startswith(s) for s in settings.select):
         return False
     if any(code.startswith(i) for i in settings.ignore):

@@ -13,7 +13,7 @@ import click
 
 from .. import __version__
 
-__all__ = ["main", "cli"]
+__all__ = ["cli", "main"]
 
 # name -> (module, attribute, one-line help shown in `respgate --help`)
 _COMMANDS: dict[str, tuple[str, str, str]] = {

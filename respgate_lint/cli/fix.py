@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import click
 
@@ -96,7 +96,7 @@ def _tasks(paths: Iterable[Path], resolver: SettingsResolver, exclude: tuple[str
         yield task_type(item, settings, add_mixin=add_mixin, write=not diff, want_diff=diff)
 
 
-def _run(tasks: list, jobs: int, progress: "object") -> Iterator[object]:
+def _run(tasks: list, jobs: int, progress: object) -> Iterator[object]:
     """Results in task order, whatever the number of workers."""
     from codemods.fixer import fix_file
 

@@ -12,15 +12,24 @@ from __future__ import annotations
 import ast
 import bisect
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..config import Settings
 from ..rules import RGT001, RGT002, RGT003
 from .events import EventMatch, EventMatcher, SendMatch
 from .findings import FileAnalysis, Finding, Form, NotFixable, SiteContext, Span
 from .prefilter import needle_regex
-from .scopes import (ClassInfo, Frame, LineIndex, bound_names, branch_label, case_label,
-                     collect_module_bindings, collect_module_facts, merge_bindings)
+from .scopes import (
+    ClassInfo,
+    Frame,
+    LineIndex,
+    bound_names,
+    branch_label,
+    case_label,
+    collect_module_bindings,
+    collect_module_facts,
+    merge_bindings,
+)
 
 __all__ = ["analyze_tree"]
 

@@ -11,19 +11,27 @@ from __future__ import annotations
 import ast
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from ..config import Settings
 from .findings import Form
 
-__all__ = ["EventMatch", "ModuleFacts", "EventMatcher", "SendMatch"]
+__all__ = [
+    "PASS_FIRST_ARG",
+    "PASS_LAST_ARG",
+    "PASS_METHODS",
+    "EventMatch",
+    "EventMatcher",
+    "ModuleFacts",
+    "SendMatch",
+]
 
 # Calls that hand their (first, or for cast: last) argument through unchanged in meaning.
-_PASS_FIRST = frozenset({"dumps", "deepcopy", "copy", "dict", "MappingProxyType"})
-_PASS_LAST = frozenset({"cast"})
+PASS_FIRST_ARG = frozenset({"dumps", "deepcopy", "copy", "dict", "MappingProxyType"})
+PASS_LAST_ARG = frozenset({"cast"})
 # Methods that serialise an event object or text without changing what it is.
-_PASS_METHODS = frozenset({"encode", "model_dump", "model_dump_json", "dict", "json", "to_dict",
+PASS_METHODS = frozenset({"encode", "model_dump", "model_dump_json", "dict", "json", "to_dict",
                            "to_json", "copy", "model_copy"})
 
 
@@ -172,21 +180,21 @@ class EventMatcher:
             owner = _callee_name(node.func.value)
             if owner is not None and self.settings.class_re.match(owner):  # factory classmethod
                 return EventMatch(Form.TYPED_CLASS, None, node.lineno)
-            if name in _PASS_METHODS:
+            if name in PASS_METHODS:
                 inner = self.match(node.func.value, bindings)
                 if inner is not None:
                     return EventMatch(inner.form, inner.keys, inner.line, converted=True)
-        if name in _PASS_FIRST and node.args:
+        if name in PASS_FIRST_ARG and node.args:
             inner = self.match(node.args[0], bindings)
             if inner is not None:
                 if name == "dumps" and inner.form in (Form.DICT, Form.DICT_CALL, Form.CONSTANT):
                     return EventMatch(Form.JSON_DUMPS, inner.keys, inner.line)
                 return inner
-        if name in _PASS_LAST and node.args:
+        if name in PASS_LAST_ARG and node.args:
             return self.match(node.args[-1], bindings)
         if type_kw is not None and name != "dict" and self.is_event_type(type_kw.value, bindings):
             return EventMatch(Form.TYPED_CLASS, None, node.lineno)  # ClientEvent(type=...)
-        if (node.args and name not in _PASS_FIRST and name not in _PASS_LAST
+        if (node.args and name not in PASS_FIRST_ARG and name not in PASS_LAST_ARG
                 and self.is_event_type(node.args[0], bindings)):
             return EventMatch(Form.FACTORY, None, node.lineno)  # make_event("response.create")
         return None

@@ -76,7 +76,7 @@ class Finding:
     fixable: bool = False
     why_not: str | None = None       # NotFixable value when not fixable
     payload: tuple[str, ...] = ()    # event keys other than "type" (when known)
-    context: "SiteContext | None" = None
+    context: SiteContext | None = None
 
     @property
     def line(self) -> int:

@@ -14,11 +14,11 @@ import tokenize
 
 from .findings import Finding
 
-__all__ = ["NOQA_RE", "noqa_map", "is_suppressed", "split_suppressed"]
+__all__ = ["NOQA_RE", "is_suppressed", "noqa_map", "split_suppressed"]
 
 # flake8's own patterns (flake8/defaults.py).
-NOQA_RE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.I)
-NOQA_FILE_RE = re.compile(r"\s*# flake8[:=]\s*noqa", re.I)
+NOQA_RE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
+NOQA_FILE_RE = re.compile(r"\s*# flake8[:=]\s*noqa", re.IGNORECASE)
 _SEP = re.compile(r"[,\s]")
 _LINES = re.compile(r"[^\n]*\n|[^\n]+$")
 

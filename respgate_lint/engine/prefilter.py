@@ -10,12 +10,12 @@ regular expression, also tell the engine which lines deserve a closer look.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 from ..config import Settings
 
-__all__ = ["needles", "needle_regex", "might_have_findings"]
+__all__ = ["might_have_findings", "needle_regex", "needles"]
 
 
 def _required_literal(pattern: str) -> str | None:

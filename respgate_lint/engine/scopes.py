@@ -14,8 +14,17 @@ from dataclasses import dataclass, field
 from ..config import Settings
 from .events import EventMatch, EventMatcher, ModuleFacts
 
-__all__ = ["Frame", "ClassInfo", "LineIndex", "branch_label", "case_label",
-           "collect_module_facts", "collect_module_bindings", "merge_bindings", "bound_names"]
+__all__ = [
+    "ClassInfo",
+    "Frame",
+    "LineIndex",
+    "bound_names",
+    "branch_label",
+    "case_label",
+    "collect_module_bindings",
+    "collect_module_facts",
+    "merge_bindings",
+]
 
 
 @dataclass

@@ -60,6 +60,8 @@ RGT001 = Rule(
         "typed event classes: ResponseCreateEvent(...), ResponseCreateEvent.build(...)",
         "the openai SDK: await conn.response.create(...)",
         "any send-like method: send, send_event, send_json, send_str, _queue_msg, put_nowait",
+        "a send handed on with the event: loop.call_soon_threadsafe(ws.send, event), "
+        "asyncio.to_thread(...), run_in_executor(...), functools.partial(...)",
     ),
     valid=(
         _code('''

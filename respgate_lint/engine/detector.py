@@ -313,6 +313,7 @@ class _Walker:
             stmt.value is call or (isinstance(stmt.value, ast.Await) and stmt.value.value is call))
         checks: list[tuple[bool, NotFixable]] = [
             (in_lambda, NotFixable.IN_LAMBDA),
+            (send.handed_off, NotFixable.HANDED_OFF),
             (frame.self_name is None, NotFixable.NO_SELF),
             (not is_statement, NotFixable.VALUE_USED),
             (not frame.is_async, NotFixable.NOT_ASYNC),

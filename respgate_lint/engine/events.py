@@ -30,6 +30,11 @@ __all__ = [
 # Calls that hand their (first, or for cast: last) argument through unchanged in meaning.
 PASS_FIRST_ARG = frozenset({"dumps", "deepcopy", "copy", "dict", "MappingProxyType"})
 PASS_LAST_ARG = frozenset({"cast"})
+# Calls that run a function they are given with the arguments that follow it (threads,
+# executors, loop callbacks, partial application): `loop.call_soon_threadsafe(ws.send, evt)`.
+HAND_OFF_CALLS = frozenset({"to_thread", "run_in_executor", "call_soon", "call_soon_threadsafe",
+                            "call_later", "call_at", "submit", "partial", "run_sync",
+                            "start_soon"})
 # Methods that serialise an event object or text without changing what it is.
 PASS_METHODS = frozenset({"encode", "model_dump", "model_dump_json", "dict", "json", "to_dict",
                            "to_json", "copy", "model_copy"})
@@ -55,6 +60,7 @@ class SendMatch:
     receiver: ast.expr | None      # `client` in client.send_event(...); None for send(ws, ...)
     method: str
     extra_args: bool               # arguments besides the event (or, SDK: besides response/event_id)
+    handed_off: bool = False       # the send function is passed on: to_thread(ws.send, event)
 
 
 @dataclass
@@ -222,6 +228,8 @@ class EventMatcher:
             event = EventMatch(Form.SDK_METHOD, keys, call.lineno)
             return SendMatch(call, event, func.value.value, "create", extra)
         name = _callee_name(func)
+        if name in HAND_OFF_CALLS:
+            return self._match_handed_off(call, bindings)
         if name is None or not self.settings.send_re.search(name):
             return None
         receiver = func.value if isinstance(func, ast.Attribute) else None
@@ -234,6 +242,21 @@ class EventMatcher:
             event = self.match(arg, bindings)
             if event is not None:
                 return SendMatch(call, event, receiver, name, extra)
+        return None
+
+    def _match_handed_off(self, call: ast.Call,
+                          bindings: Mapping[str, EventMatch]) -> SendMatch | None:
+        """A send function passed to ``call`` with the event among the arguments after it."""
+        for index, arg in enumerate(call.args):
+            target = _callee_name(arg) if isinstance(arg, (ast.Name, ast.Attribute)) else None
+            if target is None or not self.settings.send_re.search(target):
+                continue
+            for later in call.args[index + 1:]:
+                event = None if isinstance(later, ast.Starred) else self.match(later, bindings)
+                if event is not None:
+                    receiver = arg.value if isinstance(arg, ast.Attribute) else None
+                    return SendMatch(call, event, receiver, target, True, handed_off=True)
+            return None
         return None
 
     def is_gate_call(self, call: ast.Call) -> bool:

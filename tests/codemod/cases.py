@@ -222,6 +222,25 @@ NOT_FIXED = [
         async def greet(self):
             await asyncio.gather(*(self.client.send_event({"type": "response.create"}) for _ in "a"))
     '''), NotFixable.IN_LAMBDA.value),
+    ("factory", _m('''
+        async def greet(self):
+            await self.client.send_event(self._make_create())
+
+        def _make_create(self):
+            return {"type": "response.create"}
+    '''), NotFixable.FACTORY.value),
+    ("event-name", _m('''
+        async def greet(self):
+            await self.client.send("response.create", {"voice": "x"})
+    '''), NotFixable.EVENT_NAME.value),
+    ("converted", _m('''
+        async def greet(self):
+            await self.ws.send(json.dumps({"type": "response.create"}).encode())
+    '''), NotFixable.CONVERTED.value),
+    ("handed-off", _m('''
+        async def greet(self):
+            await asyncio.to_thread(self.ws.send, json.dumps({"type": "response.create"}))
+    '''), NotFixable.HANDED_OFF.value),
     ("noqa", _m('''
         async def greet(self):
             await self.client.send_event({"type": "response.create"})  # noqa: RGT001

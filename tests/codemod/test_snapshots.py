@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from respgate_lint.config import Settings
+from respgate_lint.engine import NotFixable
 from respgate_lint.rules import RGT001
 
 from .cases import INSIDE_GATE, NOT_FIXED, REWRITES
@@ -27,6 +28,13 @@ def test_not_fixed_snapshot(source: str, why: str) -> None:
     assert not result.changed
     assert [s.why for s in result.sites] == [why]
     assert result.sites[0].status in ("not-fixed", "noqa")
+
+
+def test_every_not_fixable_reason_has_a_snapshot() -> None:
+    covered = {why for _, _, why in NOT_FIXED}
+    missing = [r.name for r in NotFixable if r is not NotFixable.NOT_GATE_CALL
+               and r.value not in covered]
+    assert not missing, f"add a NOT_FIXED case for {missing}"
 
 
 def test_send_inside_gate_is_left_alone_and_not_reported() -> None:

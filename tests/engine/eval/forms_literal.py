@@ -1,5 +1,7 @@
 # Eval file: dict literals, dict() calls and JSON, in every spelling real code uses.
 # A comment made only of rule codes at the end of a line is an expected finding on it.
+import asyncio
+import functools
 import json
 import typing
 from typing import cast
@@ -69,6 +71,22 @@ class Bridge:
 
     def queue_put(self):
         self.outbox.put_nowait({"type": "response.create"})  # RGT001
+
+    def handed_to_loop(self, loop):
+        loop.call_soon_threadsafe(self.outbox.put_nowait, {"type": "response.create"})  # RGT001
+
+    async def handed_to_thread(self, ws):
+        await asyncio.to_thread(ws.send, json.dumps({"type": "response.create"}))  # RGT001
+
+    async def handed_to_executor(self, loop, ws):
+        await loop.run_in_executor(None, ws.send, '{"type": "response.create"}')  # RGT001
+
+    def handed_to_partial(self, client):
+        self.on_done = functools.partial(client.send_event, {"type": "response.create"})  # RGT001
+
+    async def handed_off_other_event(self, loop, ws):
+        loop.call_soon_threadsafe(ws.send, json.dumps({"type": "response.cancel"}))
+        await asyncio.to_thread(self.log_event, {"type": "response.create"})
 
     async def keyword_event(self, client):
         await client.send_event(event={"type": "response.create"})  # RGT001

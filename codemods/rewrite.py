@@ -11,15 +11,15 @@ before anything is returned as "changed".
 
 from __future__ import annotations
 
-import ast
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import libcst as cst
 
 from respgate_lint.config import Settings
-from respgate_lint.engine import Finding, analyze, split_suppressed
+from respgate_lint.engine import Finding, analyze, parse_source, split_suppressed
 from respgate_lint.engine.scopes import LineIndex
 
 from .mixin import MIXIN_NAME, enclosing_class, mixin_splices
@@ -98,7 +98,7 @@ def rewrite_source(data: bytes, text: str, encoding: str, settings: Settings, *,
                    filename: str = "<unknown>", add_mixin: bool = False,
                    selected: Callable[[Finding], bool] | None = None) -> RewriteResult:
     """Rewrite every fixable RGT001 site of one file. Raises SyntaxError if it does not parse."""
-    tree = ast.parse(text, filename=filename)
+    tree = parse_source(text, filename)
     analysis = analyze(text, tree, settings)
     findings = [f for f in analysis.findings
                 if f.code == "RGT001" and (selected is None or selected(f))]
@@ -164,7 +164,15 @@ def rewrite_source(data: bytes, text: str, encoding: str, settings: Settings, *,
 def _verify(new_data: bytes, old_data: bytes, filename: str) -> str | None:
     """None if the new module compiles. Compiling to bytecode is faster than building an AST;
     only if that fails for a reason the original shares (``return`` outside a function) is
-    the new module merely parsed."""
+    the new module merely parsed. The compiler's warnings about the user's code (``1(2)``,
+    invalid escapes) are not ours to print."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _verify_quietly(new_data, old_data, filename)
+
+
+def _verify_quietly(new_data: bytes, old_data: bytes, filename: str) -> str | None:
     try:
         compile(new_data, filename, "exec", dont_inherit=True)
         return None
@@ -174,7 +182,7 @@ def _verify(new_data: bytes, old_data: bytes, filename: str) -> str | None:
         compile(old_data, filename, "exec", dont_inherit=True)
     except (SyntaxError, ValueError):
         try:
-            ast.parse(new_data, filename=filename)
+            parse_source(new_data, filename)
             return None
         except (SyntaxError, ValueError) as exc:
             error = exc

@@ -26,8 +26,10 @@ DEFAULT_EVENT_TYPES = ("response.create",)
 DEFAULT_CONSTANT_PATTERN = r"^(?:[A-Z0-9_]*_)?RESPONSE_CREATE$"
 # Typed event classes: ResponseCreateEvent, ResponseCreate, ResponseCreateMessage, ...
 DEFAULT_CLASS_PATTERN = r"^ResponseCreate(?:Event|Message|Request|Param|Params|ClientEvent)?$"
-# Method (or function) names that put an event on the wire or on a send queue.
-DEFAULT_SEND_PATTERN = r"(?i)(?:^|_)(?:send|queue|enqueue|emit|publish|dispatch|put|write)(?:_|$)"
+# Method (or function) names that put an event on the wire or on a send queue: the verb as a
+# snake_case or camelCase word (send, _send_event, ws_send, sendEvent, put_nowait) or sendall.
+DEFAULT_SEND_PATTERN = (r"(?:^|_)(?i:send|queue|enqueue|emit|publish|dispatch|put|write)"
+                        r"(?:_|$|[A-Z]|all$)")
 DEFAULT_TOOL_REASON_PREFIX = "FUNCTION_"
 
 

@@ -7,6 +7,7 @@ rich or the runtime, so the cheap entry points stay cheap.
 from __future__ import annotations
 
 import ast
+import warnings
 
 from ..config import Settings
 from .detector import analyze_tree
@@ -16,7 +17,7 @@ from .prefilter import might_have_findings
 
 __all__ = [
     "FileAnalysis", "Finding", "Form", "NotFixable", "SiteContext", "Span",
-    "analyze", "analyze_source", "might_have_findings", "split_suppressed",
+    "analyze", "analyze_source", "might_have_findings", "parse_source", "split_suppressed",
 ]
 
 
@@ -31,5 +32,13 @@ def analyze_source(source: str, settings: Settings, filename: str = "<unknown>")
     """Parse and analyze; raises SyntaxError (and ValueError for NUL bytes) like ``compile``."""
     if not might_have_findings(source, settings):
         return FileAnalysis(skipped_by_prefilter=True)
-    tree = ast.parse(source, filename=filename)
-    return analyze_tree(source, tree, settings)
+    return analyze_tree(source, parse_source(source, filename), settings)
+
+
+def parse_source(source: str | bytes, filename: str = "<unknown>") -> ast.Module:
+    """``ast.parse`` without the parser's warnings about the user's code (invalid escapes,
+    ``1(2)``): a linter reports its own findings, not stray ``SyntaxWarning`` lines."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return ast.parse(source, filename=filename)

@@ -234,7 +234,9 @@ class EventMatcher:
             return None
         receiver = func.value if isinstance(func, ast.Attribute) else None
         extra = len(call.args) + len(call.keywords) > 1
-        if call.args and self.is_event_type(call.args[0], bindings):  # send("response.create", {...})
+        named = call.args[0] if call.args else next(  # send("response.create", {...})
+            (k.value for k in call.keywords if k.arg == "type"), None)  # send(type=..., ...)
+        if named is not None and self.is_event_type(named, bindings):
             return SendMatch(call, EventMatch(Form.EVENT_NAME, None, call.lineno), receiver, name, extra)
         candidates = [a for a in call.args if not isinstance(a, ast.Starred)]
         candidates += [k.value for k in call.keywords]

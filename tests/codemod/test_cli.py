@@ -116,6 +116,23 @@ def test_subprocess_run(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout
 
 
+def test_compiler_warnings_about_user_code_are_not_printed(tmp_path: Path) -> None:
+    """`1(2)` and a bad escape make the parser and compiler warn; the user sees findings only."""
+    odd = GOOD + 'ODD = 1(2) if False else "\\d"\nPATTERN = "\\d"\n'
+    _tree(tmp_path, **{"a.py": odd})
+    exe = Path(sys.executable).parent / "respgate"
+    env = {**os.environ, "PYTHONWARNINGS": "default"}
+    proc = subprocess.run([str(exe), "check", "a.py"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60, env=env)
+    assert proc.returncode == 1 and "RGT001" in proc.stdout, proc.stdout + proc.stderr
+    assert "Warning" not in proc.stdout + proc.stderr, proc.stderr
+    proc = subprocess.run([str(exe), "fix", "a.py"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Warning" not in proc.stdout + proc.stderr, proc.stderr
+    assert "await self.trigger_response(" in (tmp_path / "a.py").read_text()
+
+
 def test_libcst_tool_codemod_from_checkout(tmp_path: Path, repo_root: Path) -> None:
     target = tmp_path / "a.py"
     target.write_text(RGT001.fixes[1][0] + UNFIXABLE)

@@ -72,6 +72,17 @@ class Bridge:
     def queue_put(self):
         self.outbox.put_nowait({"type": "response.create"})  # RGT001
 
+    async def event_as_keywords(self, client):
+        await client.send_event(type="response.create", response={"voice": "alloy"})  # RGT001
+
+    async def camel_case_and_sendall(self, sock):
+        await self.sendEvent({"type": "response.create"})  # RGT001
+        sock.sendall(json.dumps({"type": "response.create"}).encode())  # RGT001
+
+    async def not_send_verbs(self, client):
+        self.sender({"type": "response.create"})
+        self.resend_later({"type": "response.create"})
+
     def handed_to_loop(self, loop):
         loop.call_soon_threadsafe(self.outbox.put_nowait, {"type": "response.create"})  # RGT001
 

@@ -65,6 +65,7 @@ def _run_in_pty(args: list[str], cwd: Path, env: dict[str, str]) -> str:
             break
         chunks.append(data)
     proc.wait(timeout=60)
+    proc.stderr.close()
     os.close(main)
     return b"".join(chunks).decode("utf-8", "replace")
 

@@ -4,7 +4,6 @@ both ways users do (a real subprocess, and click's CliRunner in-process)."""
 from __future__ import annotations
 
 import os
-import pwd
 import shutil
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from click.testing import CliRunner
 
 from respgate_lint.cli import cli
 
-__all__ = ["GOOD", "CLEAN", "Run", "run_cli", "make_tree", "other_user_prefix", "RESPGATE"]
+__all__ = ["GOOD", "CLEAN", "Run", "run_cli", "make_tree", "unprivileged_prefix", "RESPGATE"]
 
 RESPGATE = str(Path(sys.executable).parent / "respgate")
 
@@ -61,28 +60,20 @@ def make_tree(root: Path) -> Path:
     return tree
 
 
-def other_user_prefix() -> list[str] | None:
-    """A command prefix that drops root, so permission bits apply; [] when not root; None if
-    there is no way to drop root here (the caller skips and says so)."""
+def unprivileged_prefix() -> list[str] | None:
+    """A command prefix under which mode bits apply: [] when not root; as root, setpriv
+    drops the capabilities that bypass them (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so the
+    process stays the owner of the test files yet is refused what their modes refuse; None
+    if that is not possible here (the caller skips and says so)."""
     if os.geteuid() != 0:
         return []
     setpriv = shutil.which("setpriv")
-    try:
-        nobody = pwd.getpwnam("nobody")
-    except KeyError:
-        return None
     if setpriv is None:
         return None
-    prefix = [setpriv, f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups"]
-    probe = subprocess.run([*prefix, RESPGATE, "--version"], capture_output=True, timeout=60)
+    caps = "-dac_override,-dac_read_search"
+    prefix = [setpriv, f"--inh-caps={caps}", f"--bounding-set={caps}"]
+    try:
+        probe = subprocess.run([*prefix, RESPGATE, "--version"], capture_output=True, timeout=60)
+    except OSError:
+        return None
     return prefix if probe.returncode == 0 else None
-
-
-def chown_tree(root: Path) -> None:
-    """Give the tree to ``nobody`` (when root) so the unprivileged run may read and write it."""
-    if os.geteuid() != 0:
-        return
-    nobody = pwd.getpwnam("nobody")
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in [dirpath, *(os.path.join(dirpath, n) for n in dirnames + filenames)]:
-            os.lchown(name, nobody.pw_uid, nobody.pw_gid)

@@ -11,7 +11,7 @@ from typing import Callable
 
 import pytest
 
-from .helpers import CLEAN, GOOD, chown_tree, make_tree, other_user_prefix, run_cli
+from .helpers import CLEAN, GOOD, make_tree, run_cli, unprivileged_prefix
 
 
 def _binary(tree: Path) -> str:
@@ -114,19 +114,15 @@ def test_folder_symlink_loop_does_not_trap_the_walk(tmp_path: Path) -> None:
     assert len([line for line in run.out.splitlines() if "RGT001" in line]) == 1  # good.py once
 
 
-# -- permissions: root ignores mode bits, so these run as `nobody` when the suite runs as root
+# -- permissions: root ignores mode bits, so as root these run without the capabilities that
+# let it (see unprivileged_prefix)
 @pytest.fixture()
-def unprivileged(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], Path]:
-    prefix = other_user_prefix()
+def unprivileged(tmp_path: Path) -> tuple[list[str], Path]:
+    prefix = unprivileged_prefix()
     if prefix is None:
-        pytest.skip("running as root and cannot drop privileges (no setpriv/nobody); the "
+        pytest.skip("running as root and cannot drop CAP_DAC_OVERRIDE (no setpriv); the "
                     "mode-bit checks of write_atomic are covered in test_write_safety.py")
-    base = Path(tmp_path_factory.mktemp("unpriv"))
-    os.chmod(base, 0o755)
-    for parent in base.parents:   # nobody must be able to reach the tree
-        if str(parent).startswith(("/tmp", os.environ.get("TMPDIR", "/tmp"))) and parent != Path("/"):
-            os.chmod(parent, os.stat(parent).st_mode | 0o111)
-    return prefix, base
+    return prefix, tmp_path
 
 
 @pytest.mark.parametrize("command", ["check", "fix"])
@@ -136,7 +132,6 @@ def test_folder_without_permission(unprivileged: tuple[list[str], Path], command
     locked = tree / "locked"
     locked.mkdir()
     (locked / "inside.py").write_bytes(GOOD)
-    chown_tree(tree)
     os.chmod(locked, 0)
     try:
         run = run_cli("process", [command, "."], tree, prefix=prefix)
@@ -155,7 +150,6 @@ def test_unreadable_file(unprivileged: tuple[list[str], Path], command: str) -> 
     prefix, base = unprivileged
     tree = make_tree(base)
     (tree / "secret.py").write_bytes(GOOD)
-    chown_tree(tree)
     os.chmod(tree / "secret.py", 0)
     try:
         run = run_cli("process", [command, "."], tree, prefix=prefix)
@@ -176,7 +170,6 @@ def test_read_only_folder_blocks_the_temporary_file(unprivileged: tuple[list[str
     sub = tree / "ro"
     sub.mkdir()
     (sub / "mod.py").write_bytes(GOOD)
-    chown_tree(tree)
     os.chmod(sub, 0o555)
     try:
         run = run_cli("process", ["fix", "."], tree, prefix=prefix)

@@ -24,6 +24,10 @@ DEFAULT_EVENT_TYPES = ("response.create",)
 # Names that denote the event type by convention, even when imported from elsewhere:
 # RESPONSE_CREATE, EVENT_RESPONSE_CREATE, SendEvents.RESPONSE_CREATE (never RESPONSE_CREATED).
 DEFAULT_CONSTANT_PATTERN = r"^(?:[A-Z0-9_]*_)?RESPONSE_CREATE$"
+# Names that denote a whole response.create event (a dict or JSON text), even when imported:
+# RESPONSE_CREATE_EVENT, DEFAULT_RESPONSE_CREATE_MSG, Events.RESPONSE_CREATE_PAYLOAD.
+DEFAULT_EVENT_CONSTANT_PATTERN = (r"^(?:[A-Z0-9_]*_)?RESPONSE_CREATE_"
+                                  r"(?:EVENT|MSG|MESSAGE|PAYLOAD|REQUEST|JSON)$")
 # Typed event classes: ResponseCreateEvent, ResponseCreate, ResponseCreateMessage, ...
 DEFAULT_CLASS_PATTERN = r"^ResponseCreate(?:Event|Message|Request|Param|Params|ClientEvent)?$"
 # Method (or function) names that put an event on the wire or on a send queue: the verb as a
@@ -44,6 +48,7 @@ class Settings:
     gate_functions: tuple[str, ...] = DEFAULT_GATE_FUNCTIONS
     event_types: tuple[str, ...] = DEFAULT_EVENT_TYPES
     constant_pattern: str = DEFAULT_CONSTANT_PATTERN
+    event_constant_pattern: str = DEFAULT_EVENT_CONSTANT_PATTERN
     class_pattern: str = DEFAULT_CLASS_PATTERN
     send_pattern: str = DEFAULT_SEND_PATTERN
     tool_reason_prefix: str = DEFAULT_TOOL_REASON_PREFIX
@@ -56,6 +61,10 @@ class Settings:
     @cached_property
     def constant_re(self) -> re.Pattern[str]:
         return re.compile(self.constant_pattern)
+
+    @cached_property
+    def event_constant_re(self) -> re.Pattern[str]:
+        return re.compile(self.event_constant_pattern)
 
     @cached_property
     def class_re(self) -> re.Pattern[str]:
@@ -75,6 +84,7 @@ _KEYS: dict[str, tuple[str, str]] = {
     "gate-functions": ("gate_functions", "identifiers"),
     "event-types": ("event_types", "strings"),
     "constant-pattern": ("constant_pattern", "regex"),
+    "event-constant-pattern": ("event_constant_pattern", "regex"),
     "class-pattern": ("class_pattern", "regex"),
     "send-pattern": ("send_pattern", "regex"),
     "tool-reason-prefix": ("tool_reason_prefix", "reason_prefix"),
@@ -161,7 +171,7 @@ def _validated(settings: Settings) -> Settings:
         raise ConfigError(f"{settings.source}: 'gate-functions' must name at least one function")
     if not settings.event_types or not all(settings.event_types):
         raise ConfigError(f"{settings.source}: 'event-types' must hold at least one event type")
-    for name in ("constant_pattern", "class_pattern", "send_pattern"):
+    for name in ("constant_pattern", "event_constant_pattern", "class_pattern", "send_pattern"):
         try:
             re.compile(getattr(settings, name))
         except re.error as exc:

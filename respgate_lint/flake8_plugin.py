@@ -26,6 +26,7 @@ _OPTIONS = (
                              "trigger_response_from_tool)."),
     ("event-types", True, "Client event types that create a response (default: response.create)."),
     ("constant-pattern", False, "Regex for constant names that denote the event type."),
+    ("event-constant-pattern", False, "Regex for constant names that denote a whole event."),
     ("class-pattern", False, "Regex for typed event class names."),
     ("send-pattern", False, "Regex for method names that send an event."),
 )

@@ -57,6 +57,8 @@ RGT001 = Rule(
         "named constant or enum member: {\"type\": RESPONSE_CREATE}, SendEvents.RESPONSE_CREATE",
         'JSON: await ws.send(json.dumps({...})), await ws.send(\'{"type": "response.create"}\')',
         "a variable that still holds the event when it is sent",
+        "a whole event by conventional name, even imported: RESPONSE_CREATE_EVENT, "
+        "events.RESPONSE_CREATE_MSG (unless this module assigns the name something else)",
         "typed event classes: ResponseCreateEvent(...), ResponseCreateEvent.build(...)",
         "the openai SDK: await conn.response.create(...)",
         "any send-like method: send, send_event, send_json, send_str, _queue_msg, put_nowait",

@@ -60,7 +60,7 @@ class _Walker:
         regex = needle_regex(settings)
         hot = self.lines.lines_matching(regex) if regex else set(range(1, len(self.lines.starts) + 1))
         self.hot = sorted(hot)
-        names = set(self.facts.constant_names)
+        names = self.facts.constant_names | self.facts.event_names
         for members in self.facts.class_constants.values():
             names.update(members)
         self._watch(names)
@@ -320,6 +320,7 @@ class _Walker:
             (not awaited, NotFixable.NOT_AWAITED),
             (send.receiver is None, NotFixable.NOT_A_METHOD),
             (event.form is Form.VARIABLE, NotFixable.BUILT_ELSEWHERE),
+            (event.form is Form.EVENT_CONSTANT, NotFixable.EVENT_CONSTANT),
             (event.form is Form.FACTORY, NotFixable.FACTORY),
             (event.form is Form.EVENT_NAME, NotFixable.EVENT_NAME),
             (event.form is Form.TYPED_CLASS, NotFixable.TYPED_CLASS),

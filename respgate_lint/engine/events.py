@@ -70,6 +70,9 @@ class ModuleFacts:
     constant_names: set[str] = field(default_factory=set)
     class_constants: dict[str, set[str]] = field(default_factory=dict)  # Enum/holder classes
     factories: set[str] = field(default_factory=set)  # functions that return an event
+    event_names: set[str] = field(default_factory=set)  # `import RESPONSE_CREATE_EVENT as X`
+    assigned_names: set[str] = field(default_factory=set)  # module-level targets: their
+    #                                   value, not their name, says whether they are events
 
 
 def _callee_name(func: ast.expr) -> str | None:
@@ -138,7 +141,13 @@ class EventMatcher:
             bound = bindings.get(node.id)
             if bound is not None and not bound.type_only:
                 return EventMatch(Form.VARIABLE, bound.keys, bound.line)
+            if bound is None and node.id not in self.facts.assigned_names and (
+                    node.id in self.facts.event_names
+                    or self.settings.event_constant_re.match(node.id)):
+                return EventMatch(Form.EVENT_CONSTANT, None, node.lineno)
             return None
+        if isinstance(node, ast.Attribute) and self.settings.event_constant_re.match(node.attr):
+            return EventMatch(Form.EVENT_CONSTANT, None, node.lineno)
         if isinstance(node, ast.NamedExpr):
             return self.match(node.value, bindings)
         if isinstance(node, ast.IfExp):

@@ -16,6 +16,7 @@ class Form(str, Enum):
     DICT = "dict-literal"            # {"type": "response.create", ...}
     DICT_CALL = "dict-call"          # dict(type="response.create", ...)
     CONSTANT = "constant"            # {"type": RESPONSE_CREATE} / SendEvents.RESPONSE_CREATE
+    EVENT_CONSTANT = "event-constant"  # RESPONSE_CREATE_EVENT: a whole event, known by name
     JSON_DUMPS = "json-dumps"        # json.dumps({...})
     JSON_TEXT = "json-text"          # '{"type": "response.create"}'
     VARIABLE = "variable"            # evt = {...}; send(evt)
@@ -35,6 +36,7 @@ class NotFixable(str, Enum):
     NOT_ASYNC = "the enclosing function is not `async def`, so the gate cannot be awaited there"
     EXTRA_KEYS = "the event has keys other than type, response and event_id"
     BUILT_ELSEWHERE = "the event is built elsewhere (a variable); rewrite it by hand"
+    EVENT_CONSTANT = "the event is a named constant defined elsewhere; rewrite it by hand"
     FACTORY = "the event comes from a function that builds it; rewrite it by hand"
     EVENT_NAME = "the event is named by a separate argument; rewrite it by hand"
     TYPED_CLASS = "the event is a typed event class; rewrite it by hand"

@@ -21,8 +21,9 @@ __all__ = ["might_have_findings", "needle_regex", "needles"]
 def _required_literal(pattern: str) -> str | None:
     """The longest literal every match of ``pattern`` must contain, or None if unsure.
 
-    Walks the top level of the parsed pattern; a top-level alternation or no literal at
-    all means there is no safe needle and the prefilter must let every file through.
+    Walks the top level of the parsed pattern; an alternation of the whole pattern or no
+    literal at all means there is no safe needle and the prefilter must let every file
+    through. An alternation between literals (``X_(?:EVENT|MSG)``) only ends a literal run.
     """
     try:
         import re._parser as sre_parse  # type: ignore[import-not-found]
@@ -41,7 +42,7 @@ def _required_literal(pattern: str) -> str | None:
         if name == "LITERAL":
             run.append(chr(arg))
             continue
-        if name == "BRANCH":
+        if name == "BRANCH" and len(parsed) == 1:
             return None
         if len("".join(run)) > len(best):
             best = "".join(run)
@@ -55,7 +56,8 @@ def _required_literal(pattern: str) -> str | None:
 def needles(settings: Settings) -> tuple[str, ...] | None:
     """Literal strings, one of which every relevant file contains; None disables the filter."""
     found: list[str] = list(settings.event_types) + list(settings.gate_functions)
-    for pattern in (settings.constant_pattern, settings.class_pattern):
+    for pattern in (settings.constant_pattern, settings.event_constant_pattern,
+                    settings.class_pattern):
         literal = _required_literal(pattern)
         if literal is None:
             return None

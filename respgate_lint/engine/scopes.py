@@ -136,10 +136,13 @@ def collect_module_facts(tree: ast.Module, settings: Settings) -> ModuleFacts:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             if _is_type_string(stmt.value, types):
                 facts.constant_names.update(_target_names(stmt))
+            facts.assigned_names.update(_target_names(stmt))
         elif isinstance(stmt, ast.ImportFrom):
             for alias in stmt.names:
                 if alias.asname and settings.constant_re.match(alias.name):
                     facts.constant_names.add(alias.asname)
+                if alias.asname and settings.event_constant_re.match(alias.name):
+                    facts.event_names.add(alias.asname)
         elif isinstance(stmt, ast.ClassDef):
             members = {name for s in stmt.body if isinstance(s, (ast.Assign, ast.AnnAssign))
                        and _is_type_string(s.value, types) for name in _target_names(s)}

@@ -190,6 +190,10 @@ NOT_FIXED = [
             evt = {"type": "response.create"}
             await self.client.send_event(evt)
     '''), NotFixable.BUILT_ELSEWHERE.value),
+    ("event-constant", _m('''
+        async def greet(self):
+            await self.client.send_event(RESPONSE_CREATE_EVENT)
+    '''), NotFixable.EVENT_CONSTANT.value),
     ("typed-class", _m('''
         async def greet(self):
             await self.client.send(ResponseCreateEvent(response=None))

@@ -32,6 +32,7 @@ def test_kebab_and_snake_case_keys_are_both_accepted() -> None:
     ({"gate-function": ["x"]}, "gate-function"),
     ({"gate-functions": "not an identifier!"}, "gate-functions"),
     ({"constant-pattern": "("}, "constant-pattern"),
+    ({"event-constant-pattern": "[A-"}, "event-constant-pattern"),
     ({"event-types": [1, 2]}, "event-types"),
     ({"select": ["rgt001"]}, "select"),
     ({"tool-reason-prefix": "lower_"}, "tool-reason-prefix"),
@@ -75,12 +76,13 @@ async def f(client):
     await client.send_event({"type": "reply.start"})
     await client.send_event({"type": START_REPLY})
     await client.send(StartReplyEvent())
+    await client.send(START_REPLY_MSG)
 '''
     custom = settings_from_mapping({
         "event-types": ["reply.start"], "constant-pattern": "^START_REPLY$",
-        "class-pattern": "^StartReply(Event)?$",
+        "class-pattern": "^StartReply(Event)?$", "event-constant-pattern": "^START_REPLY_MSG$",
     })
-    assert [f.line for f in analyze_source(source, custom).findings] == [2, 3, 4]
+    assert [f.line for f in analyze_source(source, custom).findings] == [2, 3, 4, 5]
     assert analyze_source(source, Settings()).findings == []
 
 
@@ -95,6 +97,13 @@ def test_flake8_option_overrides_pyproject(tmp_path: Path) -> None:
     assert "RGT001" in _flake8(tmp_path).stdout
     proc = _flake8(tmp_path, "--respgate-gate-functions=_trigger_response")
     assert proc.returncode == 0 and proc.stdout == ""
+
+
+def test_flake8_event_constant_pattern_option(tmp_path: Path) -> None:
+    (tmp_path / "mod.py").write_text("async def f(ws):\n    await ws.send(GREETING_MSG)\n")
+    assert _flake8(tmp_path).stdout == ""
+    proc = _flake8(tmp_path, "--respgate-event-constant-pattern=^GREETING_MSG$")
+    assert proc.returncode == 1 and "mod.py:2:11: RGT001" in proc.stdout, proc.stdout + proc.stderr
 
 
 def test_flake8_reads_options_from_its_config_file(tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ def test_eval_files_cover_every_rule_and_form() -> None:
         source = path.read_text(encoding="utf-8")
         forms |= {f.form.value for f in analyze_source(source, Settings()).findings}
     assert {"dict-literal", "dict-call", "constant", "json-dumps", "json-text", "variable",
-            "typed-class", "sdk-method"} <= forms
+            "typed-class", "sdk-method", "event-constant"} <= forms
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -8,7 +8,7 @@ import pytest
 
 from respgate_lint.config import Settings, settings_from_mapping
 from respgate_lint.engine import analyze, analyze_source, might_have_findings
-from respgate_lint.engine.prefilter import needles
+from respgate_lint.engine.prefilter import _required_literal, needles
 
 
 def test_needles_come_from_event_types_gates_and_pattern_literals() -> None:
@@ -23,6 +23,7 @@ def test_needles_come_from_event_types_gates_and_pattern_literals() -> None:
     b"from .events import EVENT_RESPONSE_CREATE as E\nawait c.send_event({'type': E})",
     b"await ws.send(ResponseCreateEvent())",
     b"self.trigger_response(r, c)",
+    b"from .events import RESPONSE_CREATE_EVENT as E\nawait c.send_event(E)",
 ])
 def test_files_that_can_hold_findings_pass(text: bytes) -> None:
     assert might_have_findings(text, Settings())
@@ -42,6 +43,16 @@ def test_plugin_path_skips_without_walking() -> None:
 def test_every_imported_constant_convention_is_a_needle() -> None:
     source = b"from x import SendEvents\nawait c.send_event({'type': SendEvents.RESPONSE_CREATE})"
     assert might_have_findings(source, Settings())
+
+
+@pytest.mark.parametrize("pattern,literal", [
+    (r"^(?:[A-Z0-9_]*_)?RESPONSE_CREATE_(?:EVENT|MSG)$", "RESPONSE_CREATE_"),
+    (r"^ResponseCreate(?:Event|Message)?$", "ResponseCreate"),
+    (r"^START_REPLY$|^REPLY_START$", None),           # the whole pattern is an alternation
+    (r"^(?:START|BEGIN)$", None),                       # no literal outside the alternation
+])
+def test_required_literal_of_a_pattern(pattern: str, literal: str | None) -> None:
+    assert _required_literal(pattern) == literal
 
 
 def test_case_insensitive_pattern_disables_the_filter_rather_than_miss() -> None:

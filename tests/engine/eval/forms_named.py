@@ -4,11 +4,14 @@ from enum import Enum
 
 from .events import EVENT_RESPONSE_CREATE, ResponseCreateMessage
 from .events import RESPONSE_CREATE as RC_ALIAS
+from .events import RESPONSE_CREATE_EVENT, RESPONSE_CREATE_PAYLOAD as GREET_EVT
+from . import events
 from openai.types.beta.realtime import ResponseCreateEvent
 
 RESPONSE_CREATE = "response.create"
 CREATE = "response.create"
 GREETING_EVENT = {"type": "response.create", "response": {"instructions": "Hello!"}}
+RESPONSE_CREATE_MSG = {"type": "session.update"}  # misnamed here: its value decides
 
 
 class SendEvents(str, Enum):
@@ -21,6 +24,22 @@ class ClientEvents:
 
 
 class Handler:
+    async def imported_event_constant(self, ws):
+        await ws.send(json.dumps(RESPONSE_CREATE_EVENT))  # RGT001
+
+    async def imported_event_constant_alias(self, client):
+        await client.send_event(GREET_EVT)  # RGT001
+
+    async def event_constant_attribute(self, client):
+        await client.send_event(events.RESPONSE_CREATE_MESSAGE.copy())  # RGT001
+
+    async def misnamed_module_dict_is_judged_by_value(self, client):
+        await client.send_event(RESPONSE_CREATE_MSG)
+
+    async def event_constant_compared_not_sent(self, event):
+        if event == RESPONSE_CREATE_EVENT:
+            log(RESPONSE_CREATE_EVENT)
+
     async def constant(self, client):
         await client.send_event({"type": RESPONSE_CREATE})  # RGT001
 

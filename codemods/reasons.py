@@ -5,7 +5,8 @@ hand-made fix of this problem named most sites "unknown"; here the name comes fr
 closest meaningful context, in this order:
 
 1. the innermost string label of an enclosing branch (``if name == "save_lead_info"``,
-   ``elif``, ``case "save_lead_info":``, ``if event["type"] == "response.done"``);
+   ``elif``, ``case "save_lead_info":``, ``if event["type"] == "response.done"``); a dotted
+   event type contributes its tail (``SPEECH_STOPPED``, ``TRANSCRIPTION_COMPLETED``);
 2. the innermost enclosing function whose name says something once leading underscores and
    generic prefixes (``handle_``, ``on_``, ``do_``, ``process_``, ``send_``) are removed;
    generic closure names (``inner``, ``wrapper``, ``callback``, ...) are skipped;
@@ -42,6 +43,7 @@ _TOOL_SUBJECT = re.compile(
         tool_call_name|function_call_name|call_name)['"\]]*$""")
 _TYPE_SUBJECT = re.compile(r"""(?i)(?:type|kind|event|event_type|msg_type)['"\]]*$""")
 _TOOL_FUNCTION = re.compile(r"(?i)function_?call|tool_?call|tool|function")
+_EVENT_TYPE = re.compile(r"^[a-z_]+(?:\.[a-z_]+)+$")   # "input_audio_buffer.speech_stopped"
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
@@ -64,6 +66,16 @@ def _function_base(name: str) -> str:
             bare = bare[len(prefix):].lstrip("_")
             break
     return to_upper_snake(bare)
+
+
+def _label_text(label: str) -> str:
+    """A dotted event type says what happened in its tail: the last segment when it is
+    descriptive on its own (``input_audio_buffer.speech_stopped`` -> ``speech_stopped``),
+    else the last two (``response.done``, ``...input_audio_transcription.completed``)."""
+    if not _EVENT_TYPE.match(label):
+        return label
+    parts = label.split(".")
+    return parts[-1] if "_" in parts[-1] else ".".join(parts[-2:])
 
 
 def _meaningful(name: str) -> str:
@@ -92,7 +104,7 @@ def base_reason(finding: Finding, tool_prefix: str = "FUNCTION_") -> str:
     name = ""
     from_label = False
     for label in context.branch_labels:
-        name = _meaningful(to_upper_snake(label))
+        name = _meaningful(to_upper_snake(_label_text(label)))
         if name:
             from_label = True
             break

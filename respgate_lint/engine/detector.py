@@ -315,6 +315,7 @@ class _Walker:
             (in_lambda, NotFixable.IN_LAMBDA),
             (send.handed_off, NotFixable.HANDED_OFF),
             (frame.self_name is None, NotFixable.NO_SELF),
+            (self._in_gate_lookalike(frame.functions), NotFixable.GATE_LOOKALIKE),
             (not is_statement, NotFixable.VALUE_USED),
             (not frame.is_async, NotFixable.NOT_ASYNC),
             (not awaited, NotFixable.NOT_AWAITED),
@@ -334,6 +335,12 @@ class _Walker:
             (event.form is not Form.SDK_METHOD and send.extra_args, NotFixable.EXTRA_ARGS),
         ]
         return next((why for failed, why in checks if failed), None)
+
+    def _in_gate_lookalike(self, functions: tuple[str, ...]) -> bool:
+        """Inside ``_trigger_response`` (not a gate unless configured): rewriting its send
+        into a gate call would bury the team's own gate and its reason argument."""
+        gates = self.settings.gate_functions
+        return any(name not in gates and name.strip("_") in gates for name in functions)
 
     def _add(self, code: str, message: str, call: ast.Call, stmt: ast.stmt, form: Form,
              **details: object) -> None:

@@ -241,6 +241,10 @@ NOT_FIXED = [
         async def greet(self):
             await self.ws.send(json.dumps({"type": "response.create"}).encode())
     '''), NotFixable.CONVERTED.value),
+    ("gate-lookalike", _m('''
+        async def _trigger_response(self, reason):
+            await self.client.send_event({"type": "response.create"})
+    '''), NotFixable.GATE_LOOKALIKE.value),
     ("handed-off", _m('''
         async def greet(self):
             await asyncio.to_thread(self.ws.send, json.dumps({"type": "response.create"}))

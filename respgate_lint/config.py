@@ -17,6 +17,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from .rules import RULES
+
 __all__ = ["ConfigError", "Settings", "find_pyproject", "load_settings", "settings_from_mapping"]
 
 DEFAULT_GATE_FUNCTIONS = ("trigger_response", "trigger_response_from_tool")
@@ -171,6 +173,10 @@ def _validated(settings: Settings) -> Settings:
         raise ConfigError(f"{settings.source}: 'gate-functions' must name at least one function")
     if not settings.event_types or not all(settings.event_types):
         raise ConfigError(f"{settings.source}: 'event-types' must hold at least one event type")
+    unmatched = [s for s in settings.select if not any(code.startswith(s) for code in RULES)]
+    if unmatched:
+        raise ConfigError(f"{settings.source}: 'select' value {unmatched[0]!r} matches no rule "
+                          f"(known: {', '.join(RULES)}); nothing would be reported")
     for name in ("constant_pattern", "event_constant_pattern", "class_pattern", "send_pattern"):
         try:
             re.compile(getattr(settings, name))

@@ -35,6 +35,7 @@ def test_kebab_and_snake_case_keys_are_both_accepted() -> None:
     ({"event-constant-pattern": "[A-"}, "event-constant-pattern"),
     ({"event-types": [1, 2]}, "event-types"),
     ({"select": ["rgt001"]}, "select"),
+    ({"select": ["E501"]}, "select"),
     ({"tool-reason-prefix": "lower_"}, "tool-reason-prefix"),
 ])
 def test_bad_values_raise_one_line_errors_naming_the_key(table: dict, key: str) -> None:

@@ -3,7 +3,7 @@
 Generic program generators (hypothesmith) almost never write ``response.create``, so they
 only reach the prefilter. This strategy composes modules from the forms DESIGN.md lists
 (dict literals, JSON text, ``dict()``, variables, constants, typed classes, the SDK method,
-queued sends), the traps (``response.created``, comparisons, never-sent dicts), gate
+queued sends, sends handed to threads/callbacks, event constants), the traps (``response.created``, comparisons, never-sent dicts), gate
 definitions and gate calls, inside if/elif/else, match/case, try/except/finally, loops,
 ``with``, nested defs, lambdas and comprehensions, so the engine's deeper paths and the
 codemod's rewrites get exercised. Every generated module parses (``ast.parse``).
@@ -33,6 +33,8 @@ EVENTS = (
     'typing.cast(dict, {"type": "response.create"})',
     "evt",
     "payload",
+    "RESPONSE_CREATE_EVENT",
+    "events.RESPONSE_CREATE_MSG.copy()",
     # traps: not sends of response.create
     '{"type": "response.created"}',
     '{"type": "session.update"}',
@@ -74,6 +76,10 @@ def _simple(draw: st.DrawFn, is_async: bool, has_self: bool) -> list[str]:
         f"tasks.append(lambda: {recv}.{method}({event}))",
         f"[{recv}.{method}(e) for e in ({event},)]",
         f"{aw}{recv}.{method}({event}, timeout=1)",
+        f"{aw}asyncio.to_thread({recv}.{method}, {event})",
+        f"loop.call_soon_threadsafe({recv}.{method}, {event})",
+        f'{aw}{recv}.{method}(type="response.create", response={{}})',
+        f'if event["type"] == "input_audio_buffer.speech_stopped":\n    {aw}{recv}.{method}({event})',
         f"{aw}{target}{gate}({reason})" if reason else f"{aw}{target}{gate}()",
         f"{aw}{target}{gate}({first_arg}, {recv}, force=False)",
         'if event["type"] == "response.create":\n    log.info("response.create seen")',

@@ -12,14 +12,19 @@ before anything is returned as "changed".
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import libcst as cst
 
 from respgate_lint.config import Settings
-from respgate_lint.engine import Finding, analyze, parse_source, split_suppressed
+from respgate_lint.engine import (
+    Finding,
+    analyze,
+    parse_source,
+    split_suppressed,
+    user_code_warnings_silenced,
+)
 from respgate_lint.engine.scopes import LineIndex
 
 from .mixin import MIXIN_NAME, enclosing_class, mixin_splices
@@ -166,13 +171,11 @@ def _verify(new_data: bytes, old_data: bytes, filename: str) -> str | None:
     only if that fails for a reason the original shares (``return`` outside a function) is
     the new module merely parsed. The compiler's warnings about the user's code (``1(2)``,
     invalid escapes) are not ours to print."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SyntaxWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return _verify_quietly(new_data, old_data, filename)
+    with user_code_warnings_silenced():
+        return _compile_error(new_data, old_data, filename)
 
 
-def _verify_quietly(new_data: bytes, old_data: bytes, filename: str) -> str | None:
+def _compile_error(new_data: bytes, old_data: bytes, filename: str) -> str | None:
     try:
         compile(new_data, filename, "exec", dont_inherit=True)
         return None

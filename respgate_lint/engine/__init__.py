@@ -7,7 +7,9 @@ rich or the runtime, so the cheap entry points stay cheap.
 from __future__ import annotations
 
 import ast
+import contextlib
 import warnings
+from collections.abc import Iterator
 
 from ..config import Settings
 from .detector import analyze_tree
@@ -18,6 +20,7 @@ from .prefilter import might_have_findings
 __all__ = [
     "FileAnalysis", "Finding", "Form", "NotFixable", "SiteContext", "Span",
     "analyze", "analyze_source", "might_have_findings", "parse_source", "split_suppressed",
+    "user_code_warnings_silenced",
 ]
 
 
@@ -38,7 +41,15 @@ def analyze_source(source: str, settings: Settings, filename: str = "<unknown>")
 def parse_source(source: str | bytes, filename: str = "<unknown>") -> ast.Module:
     """``ast.parse`` without the parser's warnings about the user's code (invalid escapes,
     ``1(2)``): a linter reports its own findings, not stray ``SyntaxWarning`` lines."""
+    with user_code_warnings_silenced():
+        return ast.parse(source, filename=filename)
+
+
+@contextlib.contextmanager
+def user_code_warnings_silenced() -> Iterator[None]:
+    """Silence what the parser and compiler say about the code being read (``SyntaxWarning``,
+    and ``DeprecationWarning`` for invalid escapes before Python 3.12)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SyntaxWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
-        return ast.parse(source, filename=filename)
+        yield

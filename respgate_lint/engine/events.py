@@ -18,6 +18,7 @@ from ..config import Settings
 from .findings import Form
 
 __all__ = [
+    "HAND_OFF_CALLS",
     "PASS_FIRST_ARG",
     "PASS_LAST_ARG",
     "PASS_METHODS",

@@ -1,7 +1,7 @@
 """``python -m libcst.tool codemod gate_response_create.GateResponseCreateCommand PATH``.
 
 The libcst entry point of the same rewrite ``respgate fix`` performs: it runs the engine on
-the module's text and applies the shared statement-level splice (``codemods.rewrite``), so
+the module's text and applies the shared statement-level splice (``respgate_lint.codemods.rewrite``), so
 the two entry points cannot disagree. Sites that are not rewritten become ``self.warn``.
 """
 

@@ -62,7 +62,7 @@ def fix(paths: tuple[Path, ...], diff: bool, jobs: int, add_mixin: bool,
       1  some site left unfixed, a file failed, or (--diff) a file would change
       2  usage, configuration or internal error
     """
-    from codemods.fixer import FixTask  # libcst is loaded here, not at `respgate --help`
+    from respgate_lint.codemods.fixer import FixTask  # libcst is loaded here, not at `respgate --help`
 
     resolver = SettingsResolver(config_file=config_file)
     problems: list[tuple[Path, str]] = []
@@ -98,7 +98,7 @@ def _tasks(paths: Iterable[Path], resolver: SettingsResolver, exclude: tuple[str
 
 def _run(tasks: list, jobs: int, progress: object) -> Iterator[object]:
     """Results in task order, whatever the number of workers."""
-    from codemods.fixer import fix_file
+    from respgate_lint.codemods.fixer import fix_file
 
     workers = jobs or os.cpu_count() or 1
     with progress as advance:  # type: ignore[attr-defined]

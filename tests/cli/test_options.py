@@ -204,7 +204,8 @@ def test_clean_check_imports_no_rich_libcst_or_codemods(tmp_path: Path) -> None:
         "except SystemExit as exc:\n"
         "    code = exc.code\n"
         "heavy = sorted(m for m in sys.modules\n"
-        "               if m.split('.')[0] in ('rich', 'libcst', 'codemods'))\n"
+        "               if m.split('.')[0] in ('rich', 'libcst')\n"
+        "               or m.startswith('respgate_lint.codemods'))\n"
         "print('RESULT', code, heavy)\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True,
@@ -221,7 +222,8 @@ def test_text_findings_do_not_import_libcst(project: Path) -> None:
         "except SystemExit:\n"
         "    pass\n"
         "print('HEAVY', sorted(m for m in sys.modules\n"
-        "                      if m.split('.')[0] in ('libcst', 'codemods')))\n"
+        "                      if m.split('.')[0] == 'libcst'\n"
+        "                      or m.startswith('respgate_lint.codemods')))\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], cwd=project, capture_output=True,
                          text=True).stdout

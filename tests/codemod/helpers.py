@@ -5,7 +5,7 @@ from __future__ import annotations
 from respgate_lint.config import Settings
 from respgate_lint.engine import analyze_source
 
-from codemods.rewrite import RewriteResult, rewrite_source
+from respgate_lint.codemods.rewrite import RewriteResult, rewrite_source
 
 
 def fix_text(source: str, settings: Settings | None = None, **kw: object) -> tuple[str, RewriteResult]:

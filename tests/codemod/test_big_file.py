@@ -10,7 +10,7 @@ from benchmarks.corpus import GATE_SEND_LINE, TOOL_NAMES, make_big_handler
 from respgate_lint.config import Settings
 from respgate_lint.engine import analyze_source
 
-from codemods.fixer import FixTask, fix_file
+from respgate_lint.codemods.fixer import FixTask, fix_file
 
 
 def test_big_handler_fixed_in_one_pass(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from respgate_lint.config import Settings
 
-from codemods.fixer import FixTask, fix_file
+from respgate_lint.codemods.fixer import FixTask, fix_file
 
 SEND = '        await self.c.send_event({"type": "response.create"})'
 GATE = '        await self.trigger_response("GREET", self.c, force=False)'

@@ -6,7 +6,7 @@ import pytest
 
 from respgate_lint.engine import Finding, Form, SiteContext, Span
 
-from codemods.reasons import assign_reasons, base_reason, to_upper_snake
+from respgate_lint.codemods.reasons import assign_reasons, base_reason, to_upper_snake
 
 
 def _f(labels: tuple[str, ...] = (), subject: str | None = None, functions: tuple[str, ...] = ("m",),

@@ -147,7 +147,7 @@ def test_file_vanishing_between_listing_and_reading(tmp_path: Path) -> None:
 
 
 def test_fix_on_a_file_that_vanished(tmp_path: Path) -> None:
-    from codemods.fixer import FixTask, fix_file
+    from respgate_lint.codemods.fixer import FixTask, fix_file
 
     result = fix_file(FixTask(tmp_path / "gone.py", Settings()))
     assert result.problem is not None and "No such file" in result.problem

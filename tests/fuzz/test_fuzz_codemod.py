@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from codemods.rewrite import rewrite_source
+from respgate_lint.codemods.rewrite import rewrite_source
 from respgate_lint.engine import analyze_source
 
 from .programs import DEFAULT, WIDE, parses

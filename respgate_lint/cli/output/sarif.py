@@ -114,7 +114,7 @@ def site_fixes(result: FileResult, settings: Settings) -> dict[int, tuple[Region
     if source is None or not fixable:
         return {}
     try:
-        from codemods.rewrite import rewrite_source
+        from respgate_lint.codemods.rewrite import rewrite_source
 
         whole = rewrite_source(source.data, source.text, source.encoding, settings,
                                filename=str(result.path))

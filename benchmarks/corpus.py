@@ -49,8 +49,10 @@ class VoiceBridge:
         self.closing = False
         self.last_create = 0.0
 
-    async def trigger_response(self, reason, client, *, force=False, response=None, event_id=None):
-        """The gate: every response.create must pass here."""
+    async def trigger_response(self, reason, client=None, *, force=False, response=None,
+                               event_id=None):
+        """The gate: every response.create must pass here (on our own client by default)."""
+        client = client or self.client
         if self.closing or (self.user_speaking and not force):
             log.info("blocked %s", reason)
             return

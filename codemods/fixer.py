@@ -9,15 +9,13 @@ from __future__ import annotations
 import difflib
 import traceback
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from respgate_lint.config import Settings
-from respgate_lint.engine import Finding
-from respgate_lint.files import FileProblem, read_source, write_atomic
-from respgate_lint.runner import code_selected
+from respgate_lint.files import write_atomic
+from respgate_lint.runner import check_file
 
-from .rewrite import RewriteResult, Site, rewrite_source
+from .rewrite import RewriteResult, Site, rewrite_file
 
 __all__ = ["FileFix", "FixTask", "fix_file"]
 
@@ -27,6 +25,7 @@ class FixTask:
     path: Path
     settings: Settings
     add_mixin: bool = False
+    unsafe_fixes: bool = False
     write: bool = True
     want_diff: bool = False
 
@@ -44,14 +43,6 @@ class FileFix:
     internal: bool = False         # the problem is our bug, not the file's (exit 2)
 
 
-def _selector(path: Path, settings: Settings) -> partial[bool]:
-    return partial(_is_selected, path, settings)
-
-
-def _is_selected(path: Path, settings: Settings, finding: Finding) -> bool:
-    return code_selected(finding.code, path, settings)
-
-
 def fix_file(task: FixTask) -> FileFix:
     """Fix one file as ``task`` says; an exception here is reported, never raised."""
     try:
@@ -65,27 +56,21 @@ def fix_file(task: FixTask) -> FileFix:
 
 def _fix_file(task: FixTask) -> FileFix:
     path = task.path
-    loaded = read_source(path)
-    if isinstance(loaded, FileProblem):
-        return FileFix(path, problem=loaded.message)
-    try:
-        result = rewrite_source(loaded.data, loaded.text, loaded.encoding, task.settings,
-                                filename=str(path), add_mixin=task.add_mixin,
-                                selected=_selector(path, task.settings))
-    except SyntaxError as exc:
-        where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
-        return FileFix(path, problem=f"syntax error at {where}: {exc.msg}; not fixed")
-    except (ValueError, RecursionError, MemoryError) as exc:
-        return FileFix(path, problem=f"cannot parse: {exc}; not fixed")
+    analysed = check_file(path, task.settings, add_mixin=task.add_mixin, keep=True)
+    if analysed.problem is not None:
+        suffix = "" if analysed.problem.kind in ("read", "decode") else "; not fixed"
+        return FileFix(path, problem=analysed.problem.message + suffix)
+    result = rewrite_file(analysed, task.settings, unsafe_fixes=task.unsafe_fixes)
     fix = FileFix(path, sites=result.sites, notes=result.notes)
-    internal_sites = [s for s in result.sites if s.status == "internal"]
     if result.error:
         fix.problem, fix.internal = result.error, True
         return fix
-    if internal_sites:
+    if any(s.status == "internal" for s in result.sites):
         fix.internal = True
     if not result.changed:
         return fix
+    loaded = analysed.source
+    assert loaded is not None
     fix.changed = True
     if task.want_diff:
         fix.diff = _diff(path, loaded.text, result, loaded.encoding)

@@ -2,6 +2,8 @@
 
 Two targeted insertions (the class header and one import line) instead of a whole-module
 libcst pass, so the rest of the file's bytes stay untouched and a 16,000-line file stays fast.
+The mixin only works when it sees the server events, which the codemod cannot wire: it
+finds the class's receive loop and says which line to add there (``observe_note``).
 """
 
 from __future__ import annotations
@@ -10,14 +12,12 @@ import ast
 import io
 import tokenize
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from respgate_lint.engine import Finding
 
-if TYPE_CHECKING:
-    from .rewrite import _Offsets
+from .offsets import ByteOffsets
 
-__all__ = ["MIXIN_MODULE", "MIXIN_NAME", "enclosing_class", "mixin_splices"]
+__all__ = ["MIXIN_MODULE", "MIXIN_NAME", "enclosing_class", "mixin_splices", "observe_note"]
 
 MIXIN_NAME = "GatedResponseMixin"
 MIXIN_MODULE = "respgate_lint.runtime"
@@ -33,7 +33,7 @@ def enclosing_class(tree: ast.Module, finding: Finding) -> ast.ClassDef | None:
     return best
 
 
-def _header_insert(node: ast.ClassDef, text: str, offsets: _Offsets) -> tuple[int, bytes]:
+def _header_insert(node: ast.ClassDef, text: str, offsets: ByteOffsets) -> tuple[int, bytes]:
     """Where and what to insert in ``class Name...:`` to add the mixin as the first base."""
     firsts = [(b.lineno, b.col_offset) for b in node.bases]
     firsts += [(k.lineno, k.col_offset) for k in node.keywords]
@@ -64,7 +64,7 @@ def _header_insert(node: ast.ClassDef, text: str, offsets: _Offsets) -> tuple[in
     raise ValueError(f"cannot find the header of class {node.name}")  # pragma: no cover
 
 
-def _import_insert(tree: ast.Module, offsets: _Offsets) -> tuple[int, bytes] | None:
+def _import_insert(tree: ast.Module, offsets: ByteOffsets) -> tuple[int, bytes] | None:
     """After the module's leading docstring and imports; None if it is imported already."""
     for stmt in tree.body:
         if isinstance(stmt, ast.ImportFrom) and any(a.name == MIXIN_NAME and not a.asname
@@ -86,7 +86,7 @@ def _import_insert(tree: ast.Module, offsets: _Offsets) -> tuple[int, bytes] | N
     return offsets.line_start_byte(after), offsets.encode(line)
 
 
-def mixin_splices(tree: ast.Module, text: str, offsets: _Offsets,
+def mixin_splices(tree: ast.Module, text: str, offsets: ByteOffsets,
                   findings: Iterable[Finding]) -> list[tuple[int, bytes]]:
     """Insertions for every class of ``findings`` plus the import (once)."""
     inserts: list[tuple[int, bytes]] = []
@@ -102,3 +102,89 @@ def mixin_splices(tree: ast.Module, text: str, offsets: _Offsets,
         if found is not None:
             inserts.append(found)
     return inserts
+
+
+_TYPE_READS = ("type", "event_type")
+
+
+def observe_note(tree: ast.Module, finding: Finding) -> tuple[int, str] | None:
+    """What to add so the mixin's gate sees server events; None if the class feeds it already."""
+    node = enclosing_class(tree, finding)
+    if node is None:
+        return None
+    if any(isinstance(n, ast.Attribute) and n.attr == "observe" for n in ast.walk(node)):
+        return None
+    found = _receive_loop(node)
+    line = "self.response_gate.observe({})"
+    if found is None:
+        return node.lineno, (
+            f"class {node.name} now uses {MIXIN_NAME}, whose gate must see every server event: "
+            f"add `{line.format('event')}` where this class receives them (respgate found no "
+            "receive loop); until then held responses wait for their timeout")
+    loop, name = found
+    return loop.lineno, (
+        f"class {node.name} now uses {MIXIN_NAME}, whose gate must see every server event: "
+        f"add `{line.format(name)}` as the first line of this loop")
+
+
+def _receive_loop(node: ast.ClassDef) -> tuple[ast.stmt, str] | None:
+    """A loop over server events: ``async for event in ws`` (or ``for``/``while`` with
+    ``event = json.loads(await ws.recv())``) whose body reads the event's type."""
+    for loop in ast.walk(node):
+        if isinstance(loop, (ast.AsyncFor, ast.For)) and isinstance(loop.target, ast.Name):
+            names = {loop.target.id} | _decoded_names(loop.body, loop.target.id)
+            for name in sorted(names):
+                if _reads_type(loop.body, name):
+                    return loop, name
+        elif isinstance(loop, ast.While):
+            for name in sorted(_received_names(loop.body)):
+                if _reads_type(loop.body, name):
+                    return loop, name
+    return None
+
+
+def _decoded_names(body: list[ast.stmt], raw: str) -> set[str]:
+    """``event = json.loads(message)``: names that hold the decoded ``raw``."""
+    found = set()
+    for stmt in body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
+                stmt.targets[0], ast.Name) and any(
+                isinstance(n, ast.Name) and n.id == raw for n in ast.walk(stmt.value)):
+            found.add(stmt.targets[0].id)
+    return found
+
+
+def _received_names(body: list[ast.stmt]) -> set[str]:
+    """Names assigned from an awaited ``recv()``/``receive()`` (possibly decoded)."""
+    found = set()
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                    node.targets[0], ast.Name) and any(
+                    isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+                    and c.func.attr in ("recv", "receive", "receive_json", "receive_text")
+                    for c in ast.walk(node.value)):
+                found.add(node.targets[0].id)
+    decoded = set()
+    for name in found:
+        decoded |= _decoded_names(body, name)
+    return found | decoded
+
+
+def _reads_type(body: list[ast.stmt], name: str) -> bool:
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and (
+                    node.value.id == name and isinstance(node.slice, ast.Constant)
+                    and node.slice.value in _TYPE_READS):
+                return True
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                    node.func.attr == "get" and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == name and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and node.args[0].value in _TYPE_READS):
+                return True
+            if isinstance(node, ast.Attribute) and node.attr in _TYPE_READS and isinstance(
+                    node.value, ast.Name) and node.value.id == name:
+                return True
+    return False

@@ -1,40 +1,35 @@
-"""The statement-level rewrite shared by ``respgate fix`` and the libcst codemod command.
+"""The statement-level rewrite shared by ``respgate fix``, SARIF and the LibCST command.
 
-Driven only by engine findings: the engine decides what is a send and whether it can be
-rewritten; this module only transforms. For each fixable RGT001 finding it cuts the bytes of
-the finding's statement out of the file, parses just that statement with libcst (so the
-comments inside the call survive), builds the gate call, and splices the new bytes back.
-Bytes outside rewritten statements are never decoded and re-encoded, so CRLF, BOM, the
-coding cookie and a missing final newline survive. The whole new module is parsed again
-before anything is returned as "changed".
+Driven only by engine findings: the engine decided what is a send, whether and into which
+gate call it can be rewritten (``Finding.fix``). This module names the reasons, writes each
+gate call's text from the spans the fix gives (``gate_call.py``), and splices the new bytes
+over the statement's bytes. Bytes outside rewritten statements are never decoded and
+re-encoded, so CRLF, BOM, the coding cookie and a missing final newline survive. The whole
+new module is compiled before anything is returned as "changed". Each site keeps its
+replacement text, which is what SARIF reports as the site's fix.
 """
 
 from __future__ import annotations
 
+import ast
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-
-import libcst as cst
+from pathlib import Path
 
 from respgate_lint.config import Settings
-from respgate_lint.engine import (
-    Finding,
-    analyze,
-    parse_source,
-    split_suppressed,
-    user_code_warnings_silenced,
-)
-from respgate_lint.engine.scopes import LineIndex
+from respgate_lint.engine import Finding, Safety, Span, user_code_warnings_silenced
+from respgate_lint.engine import parse_source
+from respgate_lint.files import SourceFile
+from respgate_lint.runner import FileResult, check_source
 
-from .mixin import MIXIN_NAME, enclosing_class, mixin_splices
-from .payload import PayloadError, build_gate_call
+from .gate_call import render_gate_call, statement_comments
+from .offsets import ByteOffsets, first_newline
+from .mixin import mixin_splices, observe_note
 from .reasons import assign_reasons
 
-__all__ = ["NOQA_WHY", "RewriteResult", "Site", "rewrite_source"]
+__all__ = ["NOQA_WHY", "RewriteResult", "Site", "rewrite_file", "rewrite_source"]
 
 NOQA_WHY = "silenced with # noqa"
-_NEWLINE_BYTES = re.compile(rb"\r\n?|\n")
 _NEWLINE_TEXT = re.compile(r"\r\n?|\n")
 
 
@@ -44,9 +39,11 @@ class Site:
 
     line: int
     col: int
-    status: str                 # "rewritten" | "not-fixed" | "noqa" | "internal"
-    reason: str | None = None   # the reason name given, when rewritten
-    why: str | None = None      # why not, otherwise
+    status: str                 # "rewritten" | "unsafe" (withheld) | "not-fixed" | "noqa" | "internal"
+    reason: str | None = None   # the reason name given (also for a withheld unsafe fix)
+    why: str | None = None      # why not rewritten; for an unsafe fix, why it is unsafe
+    unsafe: bool = False        # rewritten with --unsafe-fixes
+    replacement: tuple[Span, str] | None = None  # the statement's span and its new text
 
 
 @dataclass
@@ -56,10 +53,9 @@ class RewriteResult:
     data: bytes
     changed: bool = False
     sites: list[Site] = field(default_factory=list)
-    notes: list[tuple[int, str]] = field(default_factory=list)  # (line, text): class warnings
-    error: str | None = None    # internal error: the rewritten module did not parse
-
-
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (line, text): warnings
+    error: str | None = None    # internal error: the rewritten module did not compile
+    problem: str | None = None  # the file could not be analysed (syntax error, ...)
 @dataclass(frozen=True)
 class _Splice:
     start: int
@@ -67,103 +63,87 @@ class _Splice:
     data: bytes
 
 
-class _Offsets:
-    """(line, character column) -> byte offset in the original bytes, and back to text."""
-
-    def __init__(self, data: bytes, text: str, encoding: str) -> None:
-        self.data = data
-        self.text_lines = LineIndex(text)
-        self.encoding = "utf-8" if encoding == "utf-8-sig" else encoding
-        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-        self.byte_starts = [bom] + [m.end() for m in _NEWLINE_BYTES.finditer(data, bom)]
-        self.newline = _first_newline(text) or "\n"
-
-    def char_offset(self, line: int, col: int) -> int:
-        return self.text_lines.starts[line - 1] + col
-
-    def byte_offset(self, line: int, col: int) -> int:
-        prefix = self.text_lines.text(line)[:col]
-        return self.byte_starts[line - 1] + len(prefix.encode(self.encoding))
-
-    def line_start_byte(self, line: int) -> int:
-        if line > len(self.byte_starts):
-            return len(self.data)
-        return self.byte_starts[line - 1]
-
-    def encode(self, text: str) -> bytes:
-        return text.encode(self.encoding)
-
-
-def _first_newline(text: str) -> str | None:
-    match = _NEWLINE_TEXT.search(text)
-    return match.group() if match else None
-
-
 def rewrite_source(data: bytes, text: str, encoding: str, settings: Settings, *,
                    filename: str = "<unknown>", add_mixin: bool = False,
-                   selected: Callable[[Finding], bool] | None = None) -> RewriteResult:
-    """Rewrite every fixable RGT001 site of one file. Raises SyntaxError if it does not parse."""
-    tree = parse_source(text, filename)
-    analysis = analyze(text, tree, settings)
-    findings = [f for f in analysis.findings
-                if f.code == "RGT001" and (selected is None or selected(f))]
-    result = RewriteResult(data=data)
-    if not findings:
-        return result
-    kept, silenced = split_suppressed(findings, text)
-    offsets = _Offsets(data, text, encoding)
-    fixable = sorted((f for f in kept if f.fixable), key=lambda f: (f.statement.line, f.statement.col))
-    reasons = assign_reasons(fixable, analysis.gate_reasons, settings.tool_reason_prefix)
-    by_site: dict[int, Site] = {}
+                   unsafe_fixes: bool = False) -> RewriteResult:
+    """Analyse text through the one pipeline and rewrite it (the LibCST command, tests)."""
+    source = SourceFile(Path(filename), data, text, encoding)
+    result = check_source(source, settings, add_mixin=add_mixin, keep=True)
+    return rewrite_file(result, settings, unsafe_fixes=unsafe_fixes)
+
+
+def rewrite_file(result: FileResult, settings: Settings, *,
+                 unsafe_fixes: bool = False) -> RewriteResult:
+    """Apply the fixes of one analysed file (``check_source(..., keep=True)``)."""
+    source = result.source
+    if result.problem is not None or source is None:
+        problem = result.problem.message if result.problem else None
+        return RewriteResult(data=source.data if source else b"", problem=problem)
+    out = RewriteResult(data=source.data)
+    findings = [f for f in result.findings if f.code == "RGT001"]
+    silenced = [f for f in result.noqa if f.code == "RGT001"]
+    if not findings and not silenced:
+        return out
+    offsets = ByteOffsets(source.data, source.text, source.encoding)
+    with_fix = sorted((f for f in findings if f.fix is not None),
+                      key=lambda f: (f.statement.line, f.statement.col))
+    reasons = assign_reasons(with_fix, result.gate_reasons, settings.tool_reason_prefix)
+    sites: dict[int, Site] = {}
     splices: list[_Splice] = []
-    rewritten: list[Finding] = []
-    gate = settings.gate_functions[0]
-    for finding, reason in zip(fixable, reasons):
-        try:
-            splice = _rewrite_statement(finding, reason, gate, offsets)
-        except PayloadError as exc:
-            by_site[id(finding)] = Site(finding.line, finding.col, "internal", why=str(exc))
-            continue
-        if splices and splice.start < splices[-1].end:
-            by_site[id(finding)] = Site(finding.line, finding.col, "not-fixed",
-                                        why="shares a statement with another rewritten send")
-            continue
-        splices.append(splice)
-        rewritten.append(finding)
-        by_site[id(finding)] = Site(finding.line, finding.col, "rewritten", reason=reason)
+    applied: list[Finding] = []
+    for finding, reason in zip(with_fix, reasons):
+        sites[id(finding)] = _apply_one(finding, reason, offsets, splices, applied, unsafe_fixes)
     for finding in findings:
-        if id(finding) in by_site:
-            continue
-        if any(finding is s for s in silenced):
-            by_site[id(finding)] = Site(finding.line, finding.col, "noqa", why=NOQA_WHY)
-        else:
-            by_site[id(finding)] = Site(finding.line, finding.col, "not-fixed", why=finding.why_not)
-    result.sites = sorted(by_site.values(), key=lambda s: (s.line, s.col))
-    missing = [f for f in rewritten if f.context is not None and f.context.class_gate == "missing"]
-    if missing and add_mixin:
-        for start, insert in mixin_splices(tree, text, offsets, missing):
+        if id(finding) not in sites:
+            sites[id(finding)] = Site(finding.line, finding.col, "not-fixed", why=finding.why_not)
+    for finding in silenced:
+        sites[id(finding)] = Site(finding.line, finding.col, "noqa", why=NOQA_WHY)
+    out.sites = sorted(sites.values(), key=lambda s: (s.line, s.col))
+    mixin = [f for f in applied if f.fix is not None and f.fix.add_mixin_to]
+    if mixin and result.tree is not None:
+        for start, insert in mixin_splices(result.tree, source.text, offsets, mixin):
             splices.append(_Splice(start, start, insert))
-    elif missing:
-        seen: set[str | None] = set()
-        for f in missing:
-            if f.class_name not in seen:
-                seen.add(f.class_name)
-                what = f"class {f.class_name}" if f.class_name else "the enclosing class"
-                node = enclosing_class(tree, f)
-                result.notes.append((node.lineno if node else f.line, (
-                    f"{what} defines no `{gate}` and has no base class: "
-                    f"`{(f.context.self_name if f.context else None) or 'self'}.{gate}(...)` will "
-                    f"fail at run time; add a gate or run with --add-mixin ({MIXIN_NAME})")))
+        for finding in _one_per_class(mixin):
+            note = observe_note(result.tree, finding)
+            if note is not None:
+                out.notes.append(note)
     if not splices:
-        return result
-    new_data = _apply(data, splices)
-    problem = _verify(new_data, data, filename)
+        return out
+    new_data = _apply(source.data, splices)
+    problem = _verify(new_data, source.data, str(source.path))
     if problem is not None:
-        result.error = f"internal error: the rewritten module does not parse ({problem}); file left alone"
-        return result
-    result.data = new_data
-    result.changed = new_data != data
-    return result
+        out.error = (f"internal error: the rewritten module does not compile ({problem}); "
+                     "file left alone")
+        return out
+    out.data = new_data
+    out.changed = new_data != source.data
+    return out
+
+
+def _apply_one(finding: Finding, reason: str, offsets: ByteOffsets, splices: list[_Splice],
+               applied: list[Finding], unsafe_fixes: bool) -> Site:
+    fix = finding.fix
+    assert fix is not None
+    unsafe = fix.safety is Safety.UNSAFE
+    splice, new_text = _rewrite_statement(finding, reason, offsets)
+    replacement = (finding.statement, new_text)
+    if unsafe and not unsafe_fixes:
+        return Site(finding.line, finding.col, "unsafe", reason=reason, why=fix.note,
+                    replacement=replacement)
+    if splices and splice.start < splices[-1].end:
+        return Site(finding.line, finding.col, "not-fixed",
+                    why="shares a statement with another rewritten send")
+    splices.append(splice)
+    applied.append(finding)
+    return Site(finding.line, finding.col, "rewritten", reason=reason, unsafe=unsafe,
+                replacement=replacement)
+
+
+def _one_per_class(findings: list[Finding]) -> list[Finding]:
+    seen: dict[str | None, Finding] = {}
+    for finding in findings:
+        seen.setdefault(finding.fix.add_mixin_to if finding.fix else None, finding)
+    return list(seen.values())
 
 
 def _verify(new_data: bytes, old_data: bytes, filename: str) -> str | None:
@@ -203,27 +183,21 @@ def _apply(data: bytes, splices: list[_Splice]) -> bytes:
     return b"".join(parts)
 
 
-def _rewrite_statement(finding: Finding, reason: str, gate: str, offsets: _Offsets) -> _Splice:
-    """The bytes that replace one statement (an awaited send) with the gate call."""
+def _rewrite_statement(finding: Finding, reason: str, offsets: ByteOffsets) -> tuple[_Splice, str]:
+    """The bytes that replace one statement with the gate call, and the new text."""
+    fix = finding.fix
+    assert fix is not None
     stmt = finding.statement
-    start = offsets.char_offset(stmt.line, stmt.col)
-    end = offsets.char_offset(stmt.end_line, stmt.end_col)
-    segment = offsets.text_lines.source[start:end]
-    newline = _first_newline(segment) or offsets.newline
+    segment = offsets.text_between(stmt)
+    newline = first_newline(segment) or offsets.newline
     normalized = _NEWLINE_TEXT.sub("\n", segment)
     line_text = offsets.text_lines.text(stmt.line)
     indent = line_text[:len(line_text) - len(line_text.lstrip(" \t"))]
-    self_name = (finding.context.self_name if finding.context else None) or "self"
-    try:
-        node = cst.parse_expression(normalized)
-    except cst.ParserSyntaxError as exc:
-        raise PayloadError(f"internal error: libcst cannot parse the statement: {exc}") from None
-    new_code = build_gate_call(node, normalized, finding, reason, gate, self_name, indent)
+    new_text = render_gate_call(
+        fix, reason, lambda span: _NEWLINE_TEXT.sub("\n", offsets.text_between(span)),
+        statement_comments(normalized, stmt), finding.span.line != finding.span.end_line, indent)
     if newline != "\n":
-        new_code = new_code.replace("\n", newline)
-    try:
-        encoded = offsets.encode(new_code)
-    except UnicodeEncodeError as exc:
-        raise PayloadError(f"internal error: cannot encode the rewrite: {exc}") from None
+        new_text = new_text.replace("\n", newline)
+    encoded = offsets.encode(new_text)
     return _Splice(offsets.byte_offset(stmt.line, stmt.col),
-                   offsets.byte_offset(stmt.end_line, stmt.end_col), encoded)
+                   offsets.byte_offset(stmt.end_line, stmt.end_col), encoded), new_text

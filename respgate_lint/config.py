@@ -54,6 +54,8 @@ class Settings:
     class_pattern: str = DEFAULT_CLASS_PATTERN
     send_pattern: str = DEFAULT_SEND_PATTERN
     tool_reason_prefix: str = DEFAULT_TOOL_REASON_PREFIX
+    gate_reason_param: str | None = None   # the gate's reason parameter, when its name says nothing
+    gate_client_param: str | None = None   # the gate's client parameter, likewise
     exclude: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     select: tuple[str, ...] = ()
@@ -90,6 +92,8 @@ _KEYS: dict[str, tuple[str, str]] = {
     "class-pattern": ("class_pattern", "regex"),
     "send-pattern": ("send_pattern", "regex"),
     "tool-reason-prefix": ("tool_reason_prefix", "reason_prefix"),
+    "gate-reason-param": ("gate_reason_param", "identifier"),
+    "gate-client-param": ("gate_client_param", "identifier"),
     "exclude": ("exclude", "strings"),
     "per-file-ignores": ("per_file_ignores", "per_file_ignores"),
     "select": ("select", "codes"),
@@ -139,6 +143,10 @@ def _convert(kind: str, value: Any, where: str) -> Any:
             re.compile(value)
         except re.error as exc:
             raise ConfigError(f"{where} is not a valid regular expression: {exc}") from None
+        return value
+    if kind == "identifier":
+        if not isinstance(value, str) or not _IDENT_RE.match(value):
+            raise ConfigError(f"{where} must be a Python identifier (a parameter name)")
         return value
     if kind == "reason_prefix":
         if not isinstance(value, str) or not re.fullmatch(r"[A-Z0-9_]*", value):

@@ -58,7 +58,7 @@ class SourceFile:
     data: bytes
     text: str
     encoding: str          # as detected: "utf-8", "utf-8-sig" (BOM), "latin-1", ...
-    stat: os.stat_result
+    stat: os.stat_result | None = None   # None: not read from disk (the LibCST command)
 
     @property
     def has_bom(self) -> bool:
@@ -171,7 +171,7 @@ def write_atomic(source: SourceFile, data: bytes) -> FileProblem | None:
         return FileProblem(str(path), f"cannot write: {exc.strerror or exc}", "write")
     if not now.st_mode & stat.S_IWUSR:
         return FileProblem(str(path), "is read-only; not modified", "write")
-    if (now.st_mtime_ns, now.st_size, now.st_ino) != (
+    if source.stat is None or (now.st_mtime_ns, now.st_size, now.st_ino) != (
             source.stat.st_mtime_ns, source.stat.st_size, source.stat.st_ino):
         return FileProblem(str(path), "changed on disk while being fixed; not modified (run again)",
                            "write")

@@ -3,7 +3,9 @@
 flake8 runs every installed plugin on every file whatever ``--select`` says, so this adapter
 does nothing for a file whose text holds no needle (the prefilter) and never re-parses.
 Settings: the nearest pyproject.toml's ``[tool.respgate]``, overridden key by key by
-flake8 options (``--respgate-gate-functions`` ... or the same names in setup.cfg/.flake8).
+flake8 options (``--respgate-gate-functions`` ... or the same names in setup.cfg/.flake8),
+resolved by the same ``SettingsResolver`` as ``respgate check``. flake8 owns selection,
+ignores, per-file ignores and noqa, so the plugin yields every finding.
 """
 
 from __future__ import annotations
@@ -11,13 +13,13 @@ from __future__ import annotations
 import ast
 import sys
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
 from . import __version__
-from .config import ConfigError, Settings, find_pyproject, load_settings, settings_from_mapping
+from .config import ConfigError, Settings, settings_from_mapping
 from .engine import analyze
+from .runner import SettingsResolver
 
 __all__ = ["RespgatePlugin"]
 
@@ -29,6 +31,8 @@ _OPTIONS = (
     ("event-constant-pattern", False, "Regex for constant names that denote a whole event."),
     ("class-pattern", False, "Regex for typed event class names."),
     ("send-pattern", False, "Regex for method names that send an event."),
+    ("gate-reason-param", False, "The gate's reason parameter, when its name does not say."),
+    ("gate-client-param", False, "The gate's client parameter, when its name does not say."),
 )
 
 
@@ -37,7 +41,7 @@ class RespgatePlugin:
 
     name = "respgate-lint"
     version = __version__
-    _overrides: ClassVar[dict[str, Any]] = {}
+    _resolver: ClassVar[SettingsResolver] = SettingsResolver()
 
     def __init__(self, tree: ast.Module, lines: list[str], filename: str = "stdin") -> None:
         self.tree = tree
@@ -57,38 +61,25 @@ class RespgatePlugin:
             value = getattr(options, f"respgate_{key.replace('-', '_')}", None)
             if value:
                 overrides[key] = value
+        resolver = SettingsResolver(overrides=overrides, source="flake8 options")
         try:
             settings_from_mapping(overrides, source="flake8 options")
-            load_settings(Path.cwd())
+            resolver.for_path(Path.cwd())
         except ConfigError as exc:
             sys.stderr.write(f"respgate: {exc}\n")
             raise SystemExit(2) from None
-        cls._overrides = overrides
-        _settings_for.cache_clear()
+        cls._resolver = resolver
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         source = "".join(self.lines)
-        settings = _settings_for(_folder_of(self.filename), tuple(sorted(
-            (k, tuple(v) if isinstance(v, list) else v) for k, v in self._overrides.items())))
-        for finding in analyze(source, self.tree, settings).findings:
+        path = None if self.filename in ("stdin", "-", "") else Path(self.filename).resolve()
+        settings = self._settings(path)
+        for finding in analyze(source, self.tree, settings, path=path).findings:
             yield finding.line, finding.col, finding.message, type(self)
 
-
-def _folder_of(filename: str) -> str:
-    if filename in ("stdin", "-", ""):
-        return str(Path.cwd())
-    return str(Path(filename).resolve().parent)
-
-
-@lru_cache(maxsize=256)
-def _settings_for(folder: str, overrides: tuple[tuple[str, Any], ...]) -> Settings:
-    """pyproject settings for a folder with flake8's options laid over them."""
-    pyproject = find_pyproject(Path(folder))
-    try:
-        base = load_settings(pyproject=pyproject) if pyproject else Settings()
-    except ConfigError as exc:
-        sys.stderr.write(f"respgate: {exc} (using defaults for files under {folder})\n")
-        base = Settings()
-    if not overrides:
-        return base
-    return settings_from_mapping(dict(overrides), source="flake8 options", base=base)
+    def _settings(self, path: Path | None) -> Settings:
+        try:
+            return self._resolver.for_path(path or Path.cwd())
+        except ConfigError as exc:  # a broken pyproject below cwd: say so, use defaults
+            sys.stderr.write(f"respgate: {exc} (using defaults for {self.filename})\n")
+            return Settings()

@@ -3,13 +3,16 @@
 The examples are the tests (``tests/engine/test_rule_examples.py`` runs every VALID and
 INVALID snippet through the engine, every FIXES pair through the codemod) and the docs
 (``respgate explain RGT001`` renders them), so the two cannot drift apart.
-Pure data: importing this module imports nothing else of the package.
+Pure data: importing this module imports nothing else of the package but the (pure-data)
+form catalogue, ``forms.py``, from which RGT001's "what it catches" list is generated.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from textwrap import dedent
+
+from .forms import FORM_DOCS, Form
 
 __all__ = ["RGT001", "RGT002", "RGT003", "RULES", "Rule", "get_rule"]
 
@@ -51,25 +54,16 @@ RGT001 = Rule(
         "`conversation_already_has_active_response`). Sends lexically inside a gate function, "
         "nested helpers included, are the gate's own and are allowed."
     ),
-    forms=(
-        'dict literal: await client.send_event({"type": "response.create", ...})',
-        'dict() call: client.send_event(dict(type="response.create"))',
-        "named constant or enum member: {\"type\": RESPONSE_CREATE}, SendEvents.RESPONSE_CREATE",
-        'JSON: await ws.send(json.dumps({...})), await ws.send(\'{"type": "response.create"}\')',
-        "a variable that still holds the event when it is sent",
-        "a whole event by conventional name, even imported: RESPONSE_CREATE_EVENT, "
-        "events.RESPONSE_CREATE_MSG (unless this module assigns the name something else)",
-        "typed event classes: ResponseCreateEvent(...), ResponseCreateEvent.build(...)",
-        "the openai SDK: await conn.response.create(...)",
-        "any send-like method: send, send_event, send_json, send_str, _queue_msg, put_nowait",
-        "a send handed on with the event: loop.call_soon_threadsafe(ws.send, event), "
-        "asyncio.to_thread(...), run_in_executor(...), functools.partial(...)",
-    ),
+    forms=tuple(f"{doc.what}: {doc.example}" for doc in FORM_DOCS
+                if doc.form is not Form.GATE_CALL),
     valid=(
         _code('''
             class Bridge:
                 async def trigger_response(self, reason, client, *, force=False, response=None):
                     await client.send_event({"type": "response.create", "response": response})
+
+                async def on_tool_done(self):
+                    await self.trigger_response("TOOL_DONE", self.client)
         '''),
         _code('''
             async def on_event(event):
@@ -117,12 +111,20 @@ RGT001 = Rule(
         (
             _code('''
                 class Bridge:
+                    async def trigger_response(self, reason, client=None, force=False):
+                        client = client or self.client
+                        await client.send_event({"type": "response.create"})
+
                     async def handle_function_call(self, name):
                         if name == "save_lead_info":
                             await self.client.send_event({"type": "response.create"})
             '''),
             _code('''
                 class Bridge:
+                    async def trigger_response(self, reason, client=None, force=False):
+                        client = client or self.client
+                        await client.send_event({"type": "response.create"})
+
                     async def handle_function_call(self, name):
                         if name == "save_lead_info":
                             await self.trigger_response("FUNCTION_SAVE_LEAD_INFO", self.client, force=False)
@@ -130,7 +132,9 @@ RGT001 = Rule(
         ),
         (
             _code('''
-                class Bridge:
+                from respgate_lint.runtime import GatedResponseMixin
+
+                class Bridge(GatedResponseMixin):
                     async def _resume_after_drop(self, ws):
                         try:
                             await self.reconnect()
@@ -138,12 +142,30 @@ RGT001 = Rule(
                             await ws.send(json.dumps({"type": "response.create", "response": {"instructions": "Sorry"}}))
             '''),
             _code('''
-                class Bridge:
+                from respgate_lint.runtime import GatedResponseMixin
+
+                class Bridge(GatedResponseMixin):
                     async def _resume_after_drop(self, ws):
                         try:
                             await self.reconnect()
                         except ConnectionError:
                             await self.trigger_response("RESUME_AFTER_DROP_ERROR", ws, force=False, response={"instructions": "Sorry"})
+            '''),
+        ),
+        (
+            _code('''
+                def trigger_response(ws, reason):
+                    ws.send(json.dumps({"type": "response.create"}))
+
+                def on_timeout(ws):
+                    ws.send(json.dumps({"type": "response.create"}))
+            '''),
+            _code('''
+                def trigger_response(ws, reason):
+                    ws.send(json.dumps({"type": "response.create"}))
+
+                def on_timeout(ws):
+                    trigger_response(ws, "TIMEOUT")
             '''),
         ),
     ),
@@ -155,25 +177,39 @@ RGT002 = Rule(
     message="`{gate}(...)` is not awaited inside `async def {function}`; the coroutine never runs",
     summary="The gate is called without `await` inside an async function.",
     why=(
-        "`trigger_response` is a coroutine function. Calling it without `await` creates a "
+        "An async gate is a coroutine function. Calling it without `await` creates a "
         "coroutine object that is never run: no response is created, nothing is logged, and "
-        "Python only warns at garbage collection. The agent goes silent."
+        "Python only warns at garbage collection. The agent goes silent. Reported only for "
+        "gates whose definition respgate can read and which are `async def` (a synchronous "
+        "gate is called, not awaited); `respgate check --verbose` names the gate calls it "
+        "could not check."
     ),
     valid=(
         _code('''
-            class Bridge:
+            from respgate_lint.runtime import GatedResponseMixin
+
+            class Bridge(GatedResponseMixin):
                 async def on_done(self):
                     await self.trigger_response("TOOL_DONE", self.client)
+
+                async def on_other(self):
+                    asyncio.create_task(self.trigger_response("OTHER_DONE", self.client))
         '''),
         _code('''
             class Bridge:
+                def trigger_response(self, reason):
+                    self.loop.create_task(self.ws.send(json.dumps({"type": "response.create"})))
+
                 async def on_done(self):
-                    asyncio.create_task(self.trigger_response("TOOL_DONE", self.client))
+                    self.trigger_response("TOOL_DONE")
         '''),
     ),
     invalid=(
         _code('''
             class Bridge:
+                async def trigger_response(self, reason, client=None, force=False):
+                    await (client or self.client).send_event({"type": "response.create"})
+
                 async def on_done(self):
                     self.trigger_response("TOOL_DONE", self.client)
         '''),
@@ -189,31 +225,50 @@ RGT003 = Rule(
         "The reason is the telemetry key: every trigger is counted as sent, deferred or "
         "blocked under it. A computed reason cannot be grepped or grouped, and two call sites "
         "sharing one reason cannot be told apart when one of them misbehaves. Calls inside "
-        "a gate function that pass their own reason on are delegation and are allowed."
+        "a gate function that pass their own reason on are delegation and are allowed. The "
+        "reason is read from the parameter the gate's own signature names (`reason`, or "
+        "`gate-reason-param`), wherever it sits; gates whose definition respgate cannot read "
+        "are not checked."
     ),
     valid=(
         _code('''
-            class Bridge:
+            from respgate_lint.runtime import GatedResponseMixin
+
+            class Bridge(GatedResponseMixin):
                 async def greet(self):
                     await self.trigger_response("GREETING", self.client, is_greeting=True)
 
                 async def after_tool(self):
                     await self.trigger_response("TOOL_RESULT", self.client)
         '''),
+        _code('''
+            async def trigger_response(client, reason):
+                await client.send_event({"type": "response.create"})
+
+            async def greet(client):
+                await trigger_response(client, "GREETING")
+
+            async def after_tool(client):
+                await trigger_response(client, "TOOL_RESULT")
+        '''),
     ),
     invalid=(
         _code('''
-            class Bridge:
+            from respgate_lint.runtime import GatedResponseMixin
+
+            class Bridge(GatedResponseMixin):
                 async def after_tool(self, name):
                     await self.trigger_response(f"TOOL_{name}", self.client)
         '''),
         _code('''
-            class Bridge:
-                async def a(self):
-                    await self.trigger_response("TOOL_RESULT", self.client)
+            async def trigger_response(client, reason):
+                await client.send_event({"type": "response.create"})
 
-                async def b(self):
-                    await self.trigger_response("TOOL_RESULT", self.client)
+            async def a(client):
+                await trigger_response(client, "TOOL_RESULT")
+
+            async def b(client):
+                await trigger_response(client, "TOOL_RESULT")
         '''),
     ),
 )

@@ -7,11 +7,14 @@ Subcommands are imported only when invoked, so ``respgate check`` never pays for
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from typing import Any
 
 import click
 
 from .. import __version__
+from ..config import ConfigError
 
 __all__ = ["cli", "main"]
 
@@ -42,6 +45,28 @@ class LazyGroup(click.Group):
             return getattr(importlib.import_module(module), attr)
         return super().get_command(ctx, name)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """The one error envelope of every command: a configuration error is one line and
+        exit 2; a broken pipe (``| head``) exit 1; anything unexpected one line with a hint
+        and exit 2, never a traceback wall (set RESPGATE_DEBUG=1 to see it)."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except ConfigError as exc:
+            click.echo(f"respgate: {exc}", err=True)
+            sys.exit(2)
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.exit(1)
+        except Exception as exc:  # noqa: BLE001 - the envelope's whole point
+            if os.environ.get("RESPGATE_DEBUG"):
+                raise
+            click.echo(f"respgate: internal error: {type(exc).__name__}: {exc} (a bug in "
+                       "respgate: please report it; RESPGATE_DEBUG=1 shows the traceback)",
+                       err=True)
+            sys.exit(2)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, _COMMANDS[name][2]) for name in sorted(_COMMANDS)]
         with formatter.section("Commands"):
@@ -65,3 +90,12 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     return cli.main(args=argv, prog_name="respgate")
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, stop Python from complaining again while flushing at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

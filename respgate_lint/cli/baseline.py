@@ -39,27 +39,20 @@ def baseline(paths: tuple[Path, ...], output: Path, exclude: tuple[str, ...],
       respgate baseline src/ -o .respgate-baseline.json
       respgate check --baseline .respgate-baseline.json src/
     """
-    try:
-        if config_file is not None and not config_file.is_file():
-            raise ConfigError(f"{config_file}: no such configuration file")
-        resolver = SettingsResolver(config_file=config_file)
-        root = output.resolve().parent
-        counts: Counter = Counter()
-        problems = 0
-        for result in check_paths(paths or (Path("."),), resolver, exclude):
-            if result.problem is not None:
-                click.echo(f"respgate: {result.problem} (not in the baseline)", err=True)
-                problems += 1
-            elif result.findings and result.source is not None:
-                key = relative_key(result.path, root)
-                counts.update(fingerprints_of(result.findings, result.source.text, key))
-        write_baseline(Baseline(root, counts), output)
-    except ConfigError as exc:
-        click.echo(f"respgate: {exc}", err=True)
-        sys.exit(2)
-    except Exception as exc:  # noqa: BLE001 - one line, exit 2
-        click.echo(f"respgate: internal error: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(2)
+    if config_file is not None and not config_file.is_file():
+        raise ConfigError(f"{config_file}: no such configuration file")
+    resolver = SettingsResolver(config_file=config_file)
+    root = output.resolve().parent
+    counts: Counter = Counter()
+    problems = 0
+    for result in check_paths(paths or (Path("."),), resolver, exclude):
+        if result.problem is not None:
+            click.echo(f"respgate: {result.problem} (not in the baseline)", err=True)
+            problems += 1
+        elif result.findings and result.source is not None:
+            key = relative_key(result.path, root)
+            counts.update(fingerprints_of(result.findings, result.source.text, key))
+    write_baseline(Baseline(root, counts), output)
     total = sum(counts.values())
     click.echo(f"Wrote {total} finding{'s' if total != 1 else ''} to {output}.", err=True)
     sys.exit(1 if problems else 0)

@@ -9,7 +9,6 @@ unless SARIF fixes are wanted.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -50,9 +49,12 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @click.option("--add-noqa", is_flag=True,
               help="Append `# noqa: CODE` to the line of every finding instead of reporting it.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also say, on stderr, where a rule could not be checked (a gate whose "
+                   "definition respgate cannot read).")
 def check(paths: tuple[Path, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...],
           exclude: tuple[str, ...], config_file: Path | None, baseline_file: Path | None,
-          statistics: bool, exit_zero: bool, add_noqa: bool) -> None:
+          statistics: bool, exit_zero: bool, add_noqa: bool, verbose: bool) -> None:
     """Report every response.create send that bypasses the gate.
 
     \b
@@ -69,36 +71,17 @@ def check(paths: tuple[Path, ...], fmt: str, select: tuple[str, ...], ignore: tu
         overrides["select"] = _codes(select)
     if ignore:
         overrides["ignore"] = _codes(ignore)
-    try:
-        code = run_check(paths or (Path("."),), fmt=fmt, overrides=overrides,
-                         exclude=exclude, config_file=config_file, baseline_file=baseline_file,
-                         statistics=statistics, add_noqa=add_noqa)
-    except ConfigError as exc:
-        click.echo(f"respgate: {exc}", err=True)
-        sys.exit(2)
-    except BrokenPipeError:  # `respgate check | head`: the reader has seen enough
-        _silence_stdout()
-        sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - one line, exit 2, never a traceback wall
-        click.echo(f"respgate: internal error: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(2)
+    code = run_check(paths or (Path("."),), fmt=fmt, overrides=overrides, exclude=exclude,
+                     config_file=config_file, baseline_file=baseline_file,
+                     statistics=statistics, add_noqa=add_noqa, verbose=verbose)
     sys.exit(0 if exit_zero and code == 1 else code)
-
-
-def _silence_stdout() -> None:
-    """After a broken pipe, stop Python from complaining again while flushing at exit."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
 
 
 def run_check(paths: tuple[Path, ...], *, fmt: str = "text",
               overrides: dict[str, Any] | None = None,
               exclude: tuple[str, ...] = (), config_file: Path | None = None,
               baseline_file: Path | None = None, statistics: bool = False,
-              add_noqa: bool = False) -> int:
+              add_noqa: bool = False, verbose: bool = False) -> int:
     """Check, filter by baseline, then report or mark; returns the exit code (0 or 1)."""
     if config_file is not None and not config_file.is_file():
         raise ConfigError(f"{config_file}: no such configuration file")
@@ -115,6 +98,9 @@ def run_check(paths: tuple[Path, ...], *, fmt: str = "text",
     checked_keys: set[str] = set()
     matched = 0
     for result in check_paths(paths, resolver, exclude):
+        if verbose:
+            for line, note in result.notes:
+                click.echo(f"{result.path}:{line}: note: {note}", err=True)
         if result.problem is None:
             report.files_checked += 1
         report.silenced += result.silenced

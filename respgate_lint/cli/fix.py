@@ -4,8 +4,9 @@ The engine decides what is a send and what can be rewritten; ``codemods`` does t
 statement-level rewrite (libcst is imported only here, never by ``respgate check``).
 
 Exit codes: 0 every RGT001 site was rewritten (or there was none); 1 some site was left
-unfixed, a file could not be read, parsed or written, or (``--diff``) a file would change;
-2 usage, configuration or internal error (a rewrite that would not parse is never written).
+unfixed, an unsafe fix was withheld, a warning was printed, a file could not be read, parsed
+or written, or (``--diff``) a file would change; 2 usage, configuration or internal error
+(a rewrite that would not compile is never written).
 """
 
 from __future__ import annotations
@@ -19,12 +20,10 @@ from pathlib import Path
 import click
 
 from ..config import ConfigError
-from ..files import FileProblem, discover, is_excluded
-from ..runner import SettingsResolver
+from ..files import FileProblem
+from ..runner import SettingsResolver, iter_files
 
 __all__ = ["fix"]
-
-PROGRESS_MIN_FILES = 20
 
 
 @click.command()
@@ -35,20 +34,25 @@ PROGRESS_MIN_FILES = 20
               help="Worker processes (0: one per CPU). Output order does not depend on it.")
 @click.option("--add-mixin", is_flag=True,
               help="Give classes without a gate respgate_lint.runtime.GatedResponseMixin as a base.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="Also apply fixes respgate cannot show to keep behaviour (each is listed "
+                   "with why); by default they are reported and withheld.")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files or folders matching GLOB (repeatable); adds to the defaults.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this pyproject.toml instead of the nearest one.")
 @click.option("--quiet", "-q", is_flag=True,
               help="Print only sites left unfixed and problems; no per-site lines or summary.")
-def fix(paths: tuple[Path, ...], diff: bool, jobs: int, add_mixin: bool,
+def fix(paths: tuple[Path, ...], diff: bool, jobs: int, add_mixin: bool, unsafe_fixes: bool,
         exclude: tuple[str, ...], config_file: Path | None, quiet: bool) -> None:
     """Rewrite response.create sends that bypass the gate into gated calls.
 
-    Each fixable send becomes `await self.trigger_response("REASON", <client>,
-    force=False, response=..., event_id=...)` with a reason named after its branch
-    or function. Sites that cannot be rewritten safely are listed with the reason.
-    Files are written in place (atomically, bytes kept) unless --diff is given.
+    Each fixable send becomes a call of the gate it can reach, built from that gate's
+    own signature (for the reference gate: `await self.trigger_response("REASON",
+    <client>, force=False, response=...)`), with a reason named after its code path.
+    Sites that cannot be rewritten are listed with the reason; unsafe fixes are listed
+    and applied only with --unsafe-fixes. Files are written in place (atomically,
+    bytes kept) unless --diff is given.
 
     \b
     Examples:
@@ -59,19 +63,19 @@ def fix(paths: tuple[Path, ...], diff: bool, jobs: int, add_mixin: bool,
     \b
     Exit codes:
       0  every site rewritten, or nothing to fix
-      1  some site left unfixed, a file failed, or (--diff) a file would change
+      1  a site left unfixed, an unsafe fix withheld, a warning, a file failed,
+         or (--diff) a file would change
       2  usage, configuration or internal error
     """
-    from respgate_lint.codemods.fixer import FixTask  # libcst is loaded here, not at `respgate --help`
+    from respgate_lint.codemods.fixer import FixTask  # the codemod is loaded here, not at --help
 
+    if config_file is not None and not config_file.is_file():
+        raise ConfigError(f"{config_file}: no such configuration file")
     resolver = SettingsResolver(config_file=config_file)
     problems: list[tuple[Path, str]] = []
-    try:
-        tasks = list(_tasks(paths or (Path("."),), resolver, exclude, problems,
-                            add_mixin=add_mixin, diff=diff, task_type=FixTask))
-    except ConfigError as exc:
-        click.echo(f"respgate: {exc}", err=True)
-        sys.exit(2)
+    tasks = list(_tasks(paths or (Path("."),), resolver, exclude, problems,
+                        add_mixin=add_mixin, unsafe_fixes=unsafe_fixes, diff=diff,
+                        task_type=FixTask))
     from .fix_output import FixReporter
 
     reporter = FixReporter(diff_mode=diff, quiet=quiet)
@@ -84,16 +88,15 @@ def fix(paths: tuple[Path, ...], diff: bool, jobs: int, add_mixin: bool,
 
 
 def _tasks(paths: Iterable[Path], resolver: SettingsResolver, exclude: tuple[str, ...],
-           problems: list[tuple[Path, str]], *, add_mixin: bool, diff: bool,
+           problems: list[tuple[Path, str]], *, add_mixin: bool, unsafe_fixes: bool, diff: bool,
            task_type: type) -> Iterator[object]:
-    for item in discover(paths, exclude):
+    for item in iter_files(paths, resolver, exclude):
         if isinstance(item, FileProblem):
             problems.append((Path(item.path), item.message))
             continue
-        settings = resolver.for_path(item)
-        if settings.exclude and is_excluded(item, settings.exclude):
-            continue
-        yield task_type(item, settings, add_mixin=add_mixin, write=not diff, want_diff=diff)
+        path, settings = item
+        yield task_type(path, settings, add_mixin=add_mixin, unsafe_fixes=unsafe_fixes,
+                        write=not diff, want_diff=diff)
 
 
 def _run(tasks: list, jobs: int, progress: object) -> Iterator[object]:

@@ -38,6 +38,9 @@ class FixReporter:
         self.changed = 0
         self.rewritten = 0
         self.noqa = 0
+        self.unsafe_applied = 0
+        self.withheld = 0
+        self.warnings = 0
         self.not_fixed: Counter[str] = Counter()
         self.failed = 0
         self.internal = 0
@@ -75,8 +78,13 @@ class FixReporter:
                 if not applied:
                     continue
                 self.rewritten += 1
+                self.unsafe_applied += site.unsafe
                 if not self.quiet:
-                    self._line(f"{where}: {verb} as {site.reason}")
+                    unsafe = f" (unsafe fix: {site.why})" if site.unsafe and site.why else ""
+                    self._line(f"{where}: {verb} as {site.reason}{unsafe}")
+            elif site.status == "unsafe":
+                self.withheld += 1
+                self._line(f"{where}: unsafe fix not applied (use --unsafe-fixes): {site.why}")
             elif site.status == "noqa":
                 self.noqa += 1
                 if not self.quiet:
@@ -86,6 +94,7 @@ class FixReporter:
                 self.internal += site.status == "internal"
                 self._line(f"{where}: not fixed: {site.why}")
         for line, note in result.notes:
+            self.warnings += 1
             self._line(f"{result.path}:{line}:1: warning: {note}")
         if result.problem:
             self.problem(result.path, result.problem, result.internal)
@@ -108,9 +117,15 @@ class FixReporter:
             return
         changed = "Files that would change" if self.diff_mode else "Files changed"
         rewritten = "Sites that would be rewritten" if self.diff_mode else "Sites rewritten"
-        rows = [(changed, f"{self.changed} of {self.files}"), (rewritten, str(self.rewritten)),
-                ("Sites not fixed", str(sum(self.not_fixed.values())))]
+        rows = [(changed, f"{self.changed} of {self.files}"), (rewritten, str(self.rewritten))]
+        if self.unsafe_applied:
+            rows.append(("  of them unsafe fixes (--unsafe-fixes)", str(self.unsafe_applied)))
+        if self.withheld:
+            rows.append(("Unsafe fixes not applied (--unsafe-fixes)", str(self.withheld)))
+        rows.append(("Sites not fixed", str(sum(self.not_fixed.values()))))
         rows += [(f"  {why}", str(n)) for why, n in sorted(self.not_fixed.items())]
+        if self.warnings:
+            rows.append(("Warnings", str(self.warnings)))
         if self.noqa:
             rows.append(("Sites silenced with # noqa", str(self.noqa)))
         rows.append(("Files failed", str(self.failed)))
@@ -133,7 +148,8 @@ class FixReporter:
     def exit_code(self) -> int:
         if self.internal:
             return 2
-        if self.failed or self.not_fixed or (self.diff_mode and self.changed):
+        if (self.failed or self.not_fixed or self.withheld or self.warnings
+                or (self.diff_mode and self.changed)):
             return 1
         return 0
 

@@ -5,22 +5,33 @@ Speed comes from walking statements, not expressions: only statements on "hot" l
 expressions examined, and compound statements with no hot line inside are skipped whole.
 Variable bindings flow through branches with "may hold" semantics: after an ``if``, a name
 holds the event if it does on any branch; a later rebinding to something else clears it.
+
+Two passes: the walk records every site and what each gate's body sends; then each site is
+judged against the gate it reaches (``reach.py``), which may be defined below it or in
+another file: RGT002/RGT003 and the fix (``fixes.py``) come from that gate's model.
 """
 
 from __future__ import annotations
 
 import ast
 import bisect
+import io
 import re
+import tokenize
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from ..config import Settings
 from ..rules import RGT001, RGT002, RGT003
-from .events import EventMatch, EventMatcher, SendMatch
-from .findings import FileAnalysis, Finding, Form, NotFixable, SiteContext, Span
+from .events import EventMatch, EventMatcher
+from .findings import FileAnalysis, Finding, Fix, Form, NotFixable, SiteContext, Span
+from .fixes import SiteFacts, plan_fix
+from .gates import GateModel, add_send
 from .prefilter import needle_regex
+from .reach import ModuleIndex, ProjectIndex, Reach, index_module
 from .scopes import (
-    ClassInfo,
     Frame,
     LineIndex,
     bound_names,
@@ -31,23 +42,64 @@ from .scopes import (
     merge_bindings,
 )
 
-__all__ = ["analyze_tree"]
+__all__ = ["analyze_tree", "project_index"]
 
-_GATE_CALLABLE = frozenset({"send_event", "send", "send_json", "send_str", "send_text"})
-_PAYLOAD_KEYS = frozenset({"type", "response", "event_id"})
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SCOPED_EXPRS = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
-def analyze_tree(source: str, tree: ast.Module, settings: Settings) -> FileAnalysis:
-    """Every finding in one parsed module (``source`` is the text ``tree`` was parsed from)."""
-    return _Walker(source, tree, settings).run()
+def analyze_tree(source: str, tree: ast.Module, settings: Settings, *,
+                 path: Path | None = None, add_mixin: bool = False) -> FileAnalysis:
+    """Every finding in one parsed module (``source`` is the text ``tree`` was parsed from;
+    ``path`` lets imports of gates and base classes resolve to the files beside it)."""
+    walker = _Walker(source, tree, settings, path)
+    walker.walk()
+    return walker.judge(project_index(settings), add_mixin)
+
+
+@lru_cache(maxsize=8)
+def project_index(settings: Settings) -> ProjectIndex:
+    """One cache of imported modules' gates per settings, for the life of the process."""
+    return ProjectIndex(settings, lambda path: _load_module(path, settings))
+
+
+def _load_module(path: Path, settings: Settings) -> ModuleIndex | None:
+    """Another file's gates (signatures and how their bodies send), or None if unreadable."""
+    try:
+        data = path.read_bytes()
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding).removeprefix("\ufeff")
+        tree = ast.parse(text, filename=str(path))
+    except (OSError, SyntaxError, ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    walker = _Walker(text, tree, settings, path)
+    walker.walk()
+    return walker.index
+
+
+@dataclass(frozen=True)
+class _SendSite:
+    facts: SiteFacts
+    context: SiteContext
+    class_node: ast.ClassDef | None
+
+
+@dataclass(frozen=True)
+class _GateCallSite:
+    call: ast.Call
+    statement: ast.stmt
+    awaited: bool
+    frame: Frame
+    context: SiteContext
 
 
 class _Walker:
-    def __init__(self, source: str, tree: ast.Module, settings: Settings) -> None:
+    def __init__(self, source: str, tree: ast.Module, settings: Settings,
+                 path: Path | None = None) -> None:
         self.tree = tree
         self.settings = settings
+        self.index = index_module(tree, settings, path)
+        self.sites: list[_SendSite | _GateCallSite] = []
         self.lines = LineIndex(source)
         self.facts = collect_module_facts(tree, settings)
         self.matcher = EventMatcher(settings, self.facts)
@@ -56,7 +108,6 @@ class _Walker:
         self.except_depth = 0
         self.frames: list[Frame] = []
         self._watched: set[str] = set()
-        self._reason_sites: dict[str, int] = {}
         regex = needle_regex(settings)
         hot = self.lines.lines_matching(regex) if regex else set(range(1, len(self.lines.starts) + 1))
         self.hot = sorted(hot)
@@ -80,13 +131,13 @@ class _Walker:
         return i < len(self.hot) and self.hot[i] <= last
 
     # -- walking statements -----------------------------------------------------------
-    def run(self) -> FileAnalysis:
+    def walk(self) -> None:
+        """Record every site and every gate's sends."""
         self._collect_factories(self.tree.body, None)
         module_bindings = collect_module_bindings(self.tree, self.matcher)
         self._watch(set(module_bindings))
         self.frames.append(Frame("module", None, dict(module_bindings)))
         self._block(self.tree.body)
-        return self.result
 
     def _collect_factories(self, body: list[ast.stmt], function: str | None) -> None:
         """Functions that ``return`` an event literal; calling one builds the event.
@@ -200,11 +251,17 @@ class _Walker:
             self_name = None
         base = parent.bindings if parent.kind == "function" else self.frames[0].bindings
         bindings = {k: v for k, v in base.items() if k not in params}
+        is_gate = node.name in self.settings.gate_functions
+        gate = parent.gate
+        if is_gate and parent.gate is None:
+            gate = self.index.methods.get(id(node)) or self.index.functions.get(node.name)
+            if gate is not None and gate.line != node.lineno:
+                gate = None  # a nested or redefined gate: its sends are the gate's, unread
         frame = Frame(
             kind="function", name=node.name, bindings=bindings,
             is_async=isinstance(node, ast.AsyncFunctionDef), self_name=self_name,
-            in_gate=parent.in_gate or node.name in self.settings.gate_functions,
-            class_info=parent.class_info, functions=(node.name, *parent.functions),
+            in_gate=parent.in_gate or is_gate, gate=gate,
+            class_node=parent.class_node, functions=(node.name, *parent.functions),
         )
         self.frames.append(frame)
         saved_labels, saved_except = self.labels, self.except_depth
@@ -217,7 +274,7 @@ class _Walker:
     def _class(self, node: ast.ClassDef) -> None:
         parent = self.frames[-1]
         frame = Frame(kind="class", name=node.name, bindings={}, in_gate=parent.in_gate,
-                      class_info=ClassInfo(node), functions=parent.functions)
+                      gate=parent.gate, class_node=node, functions=parent.functions)
         self.frames.append(frame)
         self._block(node.body)
         self.frames.pop()
@@ -258,83 +315,36 @@ class _Walker:
         for name in names:
             bindings.pop(name, None)
 
-    # -- expressions ------------------------------------------------------------------
+    # -- expressions: record sites ---------------------------------------------------
     def _expressions(self, stmt: ast.stmt, roots: list[ast.AST]) -> None:
         if not self._is_hot(stmt.lineno, stmt.end_lineno or stmt.lineno):
             return
+        frame = self.frames[-1]
         for call, awaited, in_lambda in _calls(roots):
             if self.matcher.is_gate_call(call):
-                self._gate_call(stmt, call, awaited)
+                self.sites.append(_GateCallSite(call, stmt, awaited, frame, self._context()))
                 continue
-            send = self.matcher.match_send(call, self.frames[-1].bindings)
-            if send is not None and not self.frames[-1].in_gate:
-                self._report_send(stmt, send, awaited, in_lambda)
+            send = self.matcher.match_send(call, frame.bindings)
+            if send is None:
+                continue
+            if frame.in_gate:
+                if frame.gate is not None:
+                    add_send(frame.gate, send.receiver, send.method, send.event.wire)
+                continue
+            facts = SiteFacts(
+                send=send, statement=stmt, awaited=awaited, in_lambda=in_lambda,
+                in_async=frame.kind == "function" and frame.is_async, self_name=frame.self_name,
+                in_gate_lookalike=self._in_gate_lookalike(frame.functions),
+                class_name=frame.class_node.name if frame.class_node else None)
+            self.sites.append(_SendSite(facts, self._context(), frame.class_node))
 
-    def _gate_call(self, stmt: ast.stmt, call: ast.Call, awaited: bool) -> None:
-        frame = self.frames[-1]
-        gate = ast.unparse(call.func)
-        is_statement = isinstance(stmt, ast.Expr) and stmt.value is call
-        if frame.kind == "function" and frame.is_async and is_statement and not awaited:
-            message = RGT002.format(gate=gate, function=frame.name or "")
-            self._add(RGT002.code, message, call, stmt, Form.GATE_CALL)
-        reason = call.args[0] if call.args else next(
-            (k.value for k in call.keywords if k.arg == "reason"), None)
-        if isinstance(reason, ast.Constant) and isinstance(reason.value, str):
-            first = self._reason_sites.setdefault(reason.value, call.lineno)
-            self.result.gate_reasons.append(reason.value)
-            if first != call.lineno and not frame.in_gate:
-                problem = (f"reason {reason.value!r} of `{gate}(...)` is already used at line "
-                           f"{first}; give each call site its own reason")
-                self._add(RGT003.code, RGT003.format(problem=problem), call, stmt, Form.GATE_CALL)
-        elif not frame.in_gate:
-            what = "has no reason" if reason is None else "has a reason that is not a string literal"
-            problem = f"`{gate}(...)` {what}; telemetry groups triggers by a literal reason"
-            self._add(RGT003.code, RGT003.format(problem=problem), call, stmt, Form.GATE_CALL)
-
-    def _report_send(self, stmt: ast.stmt, send: SendMatch, awaited: bool, in_lambda: bool) -> None:
-        why = self._why_not_fixable(stmt, send, awaited, in_lambda)
-        message = RGT001.format(form=send.event.form.value, method=send.method,
-                                gate=self.settings.gate_functions[0])
-        keys = send.event.keys or ()
-        self._add(
-            RGT001.code, message, send.call, stmt, send.event.form,
-            receiver=ast.unparse(send.receiver) if send.receiver is not None else None,
-            send_method=send.method, awaited=awaited,
-            why_not=why.value if why else None,
-            payload=tuple(k for k in keys if k != "type"),
+    def _context(self) -> SiteContext:
+        return SiteContext(
+            branch_labels=tuple(label for label, _ in reversed(self.labels)),
+            branch_subject=self.labels[-1][1] if self.labels else None,
+            functions=self.frames[-1].functions,
+            in_except=self.except_depth > 0,
         )
-
-    def _why_not_fixable(self, stmt: ast.stmt, send: SendMatch, awaited: bool,
-                         in_lambda: bool) -> NotFixable | None:
-        frame = self.frames[-1]
-        call = send.call
-        event = send.event
-        is_statement = isinstance(stmt, ast.Expr) and (
-            stmt.value is call or (isinstance(stmt.value, ast.Await) and stmt.value.value is call))
-        checks: list[tuple[bool, NotFixable]] = [
-            (in_lambda, NotFixable.IN_LAMBDA),
-            (send.handed_off, NotFixable.HANDED_OFF),
-            (frame.self_name is None, NotFixable.NO_SELF),
-            (self._in_gate_lookalike(frame.functions), NotFixable.GATE_LOOKALIKE),
-            (not is_statement, NotFixable.VALUE_USED),
-            (not frame.is_async, NotFixable.NOT_ASYNC),
-            (not awaited, NotFixable.NOT_AWAITED),
-            (send.receiver is None, NotFixable.NOT_A_METHOD),
-            (event.form is Form.VARIABLE, NotFixable.BUILT_ELSEWHERE),
-            (event.form is Form.EVENT_CONSTANT, NotFixable.EVENT_CONSTANT),
-            (event.form is Form.FACTORY, NotFixable.FACTORY),
-            (event.form is Form.EVENT_NAME, NotFixable.EVENT_NAME),
-            (event.form is Form.TYPED_CLASS, NotFixable.TYPED_CLASS),
-            (event.form is Form.JSON_TEXT and event.keys != ("type",), NotFixable.JSON_TEXT),
-            (event.converted, NotFixable.CONVERTED),
-            (event.keys is None, NotFixable.UNKNOWN_KEYS),
-            (event.form is Form.SDK_METHOD and send.extra_args, NotFixable.SDK_ARGS),
-            (not set(event.keys or ()) <= _PAYLOAD_KEYS, NotFixable.EXTRA_KEYS),
-            (event.form is not Form.SDK_METHOD and send.method not in _GATE_CALLABLE,
-             NotFixable.SEND_METHOD),
-            (event.form is not Form.SDK_METHOD and send.extra_args, NotFixable.EXTRA_ARGS),
-        ]
-        return next((why for failed, why in checks if failed), None)
 
     def _in_gate_lookalike(self, functions: tuple[str, ...]) -> bool:
         """Inside ``_trigger_response`` (not a gate unless configured): rewriting its send
@@ -342,32 +352,158 @@ class _Walker:
         gates = self.settings.gate_functions
         return any(name not in gates and name.strip("_") in gates for name in functions)
 
+    # -- judging: the second pass -------------------------------------------------------
+    def judge(self, project: ProjectIndex, add_mixin: bool = False) -> FileAnalysis:
+        """Findings for the recorded sites, each against the gate it reaches."""
+        judge = _Judge(self, project, add_mixin)
+        for site in self.sites:
+            if isinstance(site, _SendSite):
+                judge.send(site)
+            else:
+                judge.gate_call(site)
+        return self.result
+
+    def span(self, node: ast.AST) -> Span:
+        end_line = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
+        end_col = getattr(node, "end_col_offset", None)
+        col = node.col_offset  # type: ignore[attr-defined]
+        end_col = end_col if end_col is not None else col
+        return Span(node.lineno, self.lines.char_col(node.lineno, col),  # type: ignore[attr-defined]
+                    end_line, self.lines.char_col(end_line, end_col))
+
+
+class _Judge:
+    """RGT001 with its fix, RGT002 and RGT003, from the gates the sites reach."""
+
+    def __init__(self, walker: _Walker, project: ProjectIndex, add_mixin: bool) -> None:
+        self.walker = walker
+        self.project = project
+        self.add_mixin = add_mixin
+        self.settings = walker.settings
+        self.result = walker.result
+        self._reach: dict[int, Reach] = {}
+        self._reason_sites: dict[str, int] = {}
+        self._noted: set[str] = set()
+
+    def reach(self, class_node: ast.ClassDef | None) -> Reach:
+        key = id(class_node)
+        if key not in self._reach:
+            self._reach[key] = self._find_reach(class_node)
+        return self._reach[key]
+
+    def _find_reach(self, class_node: ast.ClassDef | None) -> Reach:
+        index = self.walker.index
+        method = self.project.method_gate(index, class_node) if class_node else None
+        if method is not None and method.kind == "method":
+            return method
+        function = self.project.function_gate(index)
+        if function.kind == "function":
+            return function
+        if method is not None and method.kind == "hidden":
+            return method
+        return function if function.kind == "hidden" else Reach(None, "missing")
+
+    # -- RGT001 -------------------------------------------------------------------------
+    def send(self, site: _SendSite) -> None:
+        facts = site.facts
+        send = facts.send
+        plan = plan_fix(facts, self.reach(site.class_node), self.walker.span, self.add_mixin)
+        message = RGT001.format(form=send.event.form.value, method=send.method,
+                                gate=self.settings.gate_functions[0])
+        event = send.event_node
+        self._add(RGT001.code, message, send.call, facts.statement, send.event.form, site.context,
+                  facts.class_name, fix=plan if isinstance(plan, Fix) else None,
+                  why_not=plan if isinstance(plan, str) else None,
+                  event=self.walker.span(event) if event is not None else None)
+
+    # -- RGT002 / RGT003 ----------------------------------------------------------------
+    def gate_call(self, site: _GateCallSite) -> None:
+        call, frame = site.call, site.frame
+        gate = self._called_gate(call, frame)
+        label = ast.unparse(call.func)
+        class_name = frame.class_node.name if frame.class_node else None
+        if gate is None or not gate.readable:
+            self._note(call, f"`{label}(...)`: respgate cannot read this gate's definition"
+                       + (f" ({gate.describe()} has no reason parameter; set gate-reason-param)"
+                          if gate is not None else "") + "; RGT002/RGT003 not checked")
+            return
+        is_statement = isinstance(site.statement, ast.Expr) and site.statement.value is call
+        if (gate.is_async and frame.kind == "function" and frame.is_async and is_statement
+                and not site.awaited):
+            message = RGT002.format(gate=label, function=frame.name or "")
+            self._add(RGT002.code, message, call, site.statement, Form.GATE_CALL, site.context,
+                      class_name)
+        found, reason = _reason_argument(call, gate)
+        if not found:
+            return
+        if isinstance(reason, ast.Constant) and isinstance(reason.value, str):
+            first = self._reason_sites.setdefault(reason.value, call.lineno)
+            self.result.gate_reasons.append(reason.value)
+            if first != call.lineno and not frame.in_gate:
+                problem = (f"reason {reason.value!r} of `{label}(...)` is already used at line "
+                           f"{first}; give each call site its own reason")
+                self._add(RGT003.code, RGT003.format(problem=problem), call, site.statement,
+                          Form.GATE_CALL, site.context, class_name)
+        elif not frame.in_gate:
+            what = "has no reason" if reason is None else "has a reason that is not a string literal"
+            problem = f"`{label}(...)` {what}; telemetry groups triggers by a literal reason"
+            self._add(RGT003.code, RGT003.format(problem=problem), call, site.statement,
+                      Form.GATE_CALL, site.context, class_name)
+
+    def _called_gate(self, call: ast.Call, frame: Frame) -> GateModel | None:
+        """The model of the gate this call reaches: ``self.gate`` through the class,
+        ``gate`` through the module, any other receiver only if the file defines one gate
+        of that name."""
+        func = call.func
+        index = self.walker.index
+        if isinstance(func, ast.Name):
+            return self.project.function_gate(index, func.id).gate
+        if not isinstance(func, ast.Attribute):
+            return None
+        name = func.attr
+        owner = func.value
+        if (isinstance(owner, ast.Name) and owner.id == frame.self_name
+                and frame.class_node is not None):
+            return self.project.method_gate(index, frame.class_node, (name,)).gate
+        if isinstance(owner, ast.Attribute) and owner.attr == "response_gate":
+            from .gates import REFERENCE_GATE
+            return REFERENCE_GATE  # the runtime's ResponseGate, through the mixin's property
+        candidates = [m for m in [*index.methods.values(), *index.functions.values()]
+                      if m.name == name]
+        return candidates[0] if len(candidates) == 1 else None
+
+    def _note(self, node: ast.expr, text: str) -> None:
+        if text not in self._noted:
+            self._noted.add(text)
+            self.result.notes.append((node.lineno, text))
+
     def _add(self, code: str, message: str, call: ast.Call, stmt: ast.stmt, form: Form,
-             **details: object) -> None:
-        frame = self.frames[-1]
-        why_not = details.pop("why_not", NotFixable.NOT_GATE_CALL.value)
-        context = SiteContext(
-            branch_labels=tuple(label for label, _ in reversed(self.labels)),
-            branch_subject=self.labels[-1][1] if self.labels else None,
-            functions=frame.functions,
-            in_except=self.except_depth > 0,
-            class_gate=frame.class_info.gate_status(self.settings.gate_functions)
-            if frame.class_info else "missing",
-            self_name=frame.self_name,
-        )
+             context: SiteContext, class_name: str | None, *, fix: Fix | None = None,
+             why_not: str | None = None, event: Span | None = None) -> None:
+        if code != RGT001.code:
+            why_not = NotFixable.NOT_GATE_CALL.value
         self.result.findings.append(Finding(
-            code=code, message=message, span=self._span(call), form=form,
-            statement=self._span(stmt), function=frame.functions[0] if frame.functions else None,
-            class_name=frame.class_info.node.name if frame.class_info else None,
-            fixable=why_not is None, why_not=why_not, context=context,
-            **details,  # type: ignore[arg-type]
+            code=code, message=message, span=self.walker.span(call), form=form,
+            statement=self.walker.span(stmt),
+            function=context.functions[0] if context.functions else None,
+            class_name=class_name, event=event, fix=fix, why_not=why_not, context=context,
         ))
 
-    def _span(self, node: ast.stmt | ast.expr) -> Span:
-        end_line = node.end_lineno or node.lineno
-        end_col = node.end_col_offset if node.end_col_offset is not None else node.col_offset
-        return Span(node.lineno, self.lines.char_col(node.lineno, node.col_offset),
-                    end_line, self.lines.char_col(end_line, end_col))
+
+def _reason_argument(call: ast.Call, gate: GateModel) -> tuple[bool, ast.expr | None]:
+    """(readable?, the reason expression or None when not passed)."""
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(
+            k.arg is None for k in call.keywords):
+        return False, None
+    for keyword in call.keywords:
+        if keyword.arg == gate.reason_param:
+            return True, keyword.value
+    positional = [p.name for p in gate.params if p.kind != "keyword_only"]
+    if gate.reason_param in positional:
+        index = positional.index(gate.reason_param)
+        if index < len(call.args):
+            return True, call.args[index]
+    return True, None
 
 
 def _calls(roots: list[ast.AST]) -> Iterator[tuple[ast.Call, bool, bool]]:

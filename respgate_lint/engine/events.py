@@ -9,6 +9,7 @@ and the openai SDK's ``conn.response.create(...)``.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import re
 from collections.abc import Mapping
@@ -18,7 +19,12 @@ from ..config import Settings
 from .findings import Form
 
 __all__ = [
+    "DICT",
     "HAND_OFF_CALLS",
+    "JSON",
+    "OBJECT",
+    "SDK",
+    "UNKNOWN",
     "PASS_FIRST_ARG",
     "PASS_LAST_ARG",
     "PASS_METHODS",
@@ -41,6 +47,12 @@ PASS_METHODS = frozenset({"encode", "model_dump", "model_dump_json", "dict", "js
                            "to_json", "copy", "model_copy"})
 
 
+# How an event is encoded on the wire; a gate can only be handed a client of its own kind.
+DICT, JSON, SDK, OBJECT, UNKNOWN = "dict", "json", "sdk", "object", "unknown"
+_ENCODING = {Form.DICT: DICT, Form.DICT_CALL: DICT, Form.CONSTANT: DICT, Form.JSON_DUMPS: JSON,
+             Form.JSON_TEXT: JSON, Form.SDK_METHOD: SDK, Form.TYPED_CLASS: OBJECT}
+
+
 @dataclass(frozen=True)
 class EventMatch:
     """An expression found to be a response.create event."""
@@ -50,6 +62,18 @@ class EventMatch:
     line: int                      # where the event itself was built
     type_only: bool = False        # the binding holds the type string, not a whole event
     converted: bool = False        # wrapped in .encode()/.model_dump()...: not what the gate sends
+    values: tuple[tuple[str, ast.expr], ...] = ()  # key -> value node, where the source has one
+    named: bool = False            # bound with `:=` on the way (the binding outlives the send)
+    encoding: str = ""             # DICT/JSON/SDK/OBJECT/UNKNOWN; "" -> derived from the form
+
+    @property
+    def wire(self) -> str:
+        return self.encoding or _ENCODING.get(self.form, UNKNOWN)
+
+    def value_of(self, key: str) -> ast.expr | None:
+        """The last value given for ``key`` (as in a dict, the last one wins)."""
+        found = [v for k, v in self.values if k == key]
+        return found[-1] if found else None
 
 
 @dataclass(frozen=True)
@@ -62,6 +86,7 @@ class SendMatch:
     method: str
     extra_args: bool               # arguments besides the event (or, SDK: besides response/event_id)
     handed_off: bool = False       # the send function is passed on: to_thread(ws.send, event)
+    event_node: ast.expr | None = None  # the argument that is the event (None: the SDK call)
 
 
 @dataclass
@@ -141,7 +166,7 @@ class EventMatcher:
         if isinstance(node, ast.Name):
             bound = bindings.get(node.id)
             if bound is not None and not bound.type_only:
-                return EventMatch(Form.VARIABLE, bound.keys, bound.line)
+                return EventMatch(Form.VARIABLE, bound.keys, bound.line, encoding=bound.wire)
             if bound is None and node.id not in self.facts.assigned_names and (
                     node.id in self.facts.event_names
                     or self.settings.event_constant_re.match(node.id)):
@@ -150,14 +175,16 @@ class EventMatcher:
         if isinstance(node, ast.Attribute) and self.settings.event_constant_re.match(node.attr):
             return EventMatch(Form.EVENT_CONSTANT, None, node.lineno)
         if isinstance(node, ast.NamedExpr):
-            return self.match(node.value, bindings)
+            inner = self.match(node.value, bindings)
+            return dataclasses.replace(inner, named=True) if inner is not None else None
         if isinstance(node, ast.IfExp):
             found = self.match(node.body, bindings) or self.match(node.orelse, bindings)
-            return EventMatch(found.form, None, found.line) if found else None
+            return EventMatch(found.form, None, found.line, encoding=found.wire) if found else None
         return None
 
     def _match_dict(self, node: ast.Dict, bindings: Mapping[str, EventMatch]) -> EventMatch | None:
         keys: list[str] | None = []
+        values: list[tuple[str, ast.expr]] = []
         is_event = False
         form = Form.DICT
         for key, value in zip(node.keys, node.values):
@@ -167,6 +194,7 @@ class EventMatcher:
                 keys = None
                 continue
             if _is_str(key):
+                values.append((key.value, value))  # type: ignore[attr-defined]
                 if keys is not None:
                     keys.append(key.value)  # type: ignore[attr-defined]
                 if key.value == "type" and self.is_event_type(value, bindings):  # type: ignore[attr-defined]
@@ -177,17 +205,14 @@ class EventMatcher:
                 keys = None
         if not is_event:
             return None
-        return EventMatch(form, tuple(keys) if keys is not None else None, node.lineno)
+        return EventMatch(form, tuple(keys) if keys is not None else None, node.lineno,
+                          values=tuple(values))
 
     def _match_call(self, node: ast.Call, bindings: Mapping[str, EventMatch]) -> EventMatch | None:
         name = _callee_name(node.func)
         type_kw = next((k for k in node.keywords if k.arg == "type"), None)
-        if name == "dict" and type_kw is not None:
-            if not self.is_event_type(type_kw.value, bindings):
-                return None
-            keys = [k.arg for k in node.keywords]
-            known = None if None in keys or node.args else tuple(k for k in keys if k)
-            return EventMatch(Form.DICT_CALL, known, node.lineno)
+        if name == "dict":
+            return self._match_dict_call(node, type_kw, bindings)
         if name is not None and self.settings.class_re.match(name):
             return EventMatch(Form.TYPED_CLASS, None, node.lineno)
         if name in self.facts.factories:
@@ -203,8 +228,10 @@ class EventMatcher:
         if name in PASS_FIRST_ARG and node.args:
             inner = self.match(node.args[0], bindings)
             if inner is not None:
-                if name == "dumps" and inner.form in (Form.DICT, Form.DICT_CALL, Form.CONSTANT):
-                    return EventMatch(Form.JSON_DUMPS, inner.keys, inner.line)
+                if name == "dumps":
+                    form = Form.JSON_DUMPS if inner.form in (
+                        Form.DICT, Form.DICT_CALL, Form.CONSTANT) else inner.form
+                    return dataclasses.replace(inner, form=form, encoding=JSON)
                 return inner
         if name in PASS_LAST_ARG and node.args:
             return self.match(node.args[-1], bindings)
@@ -214,6 +241,29 @@ class EventMatcher:
                 and self.is_event_type(node.args[0], bindings)):
             return EventMatch(Form.FACTORY, None, node.lineno)  # make_event("response.create")
         return None
+
+    def _match_dict_call(self, node: ast.Call, type_kw: ast.keyword | None,
+                         bindings: Mapping[str, EventMatch]) -> EventMatch | None:
+        """``dict(type=...)``, ``dict({...}, response=...)`` (keywords win), ``dict(evt)``."""
+        base: EventMatch | None = None
+        if node.args:
+            base = self.match(node.args[0], bindings)
+        if type_kw is not None:
+            if not self.is_event_type(type_kw.value, bindings):
+                return None
+        elif base is None:
+            return None
+        if base is not None and not node.keywords and len(node.args) == 1:
+            return base  # a copy: dict(evt) is evt
+        keywords = [(k.arg, k.value) for k in node.keywords]
+        known = base is None or base.keys is not None
+        known = known and len(node.args) <= 1 and all(k for k, _ in keywords)
+        keys = list(base.keys or ()) if base is not None else []
+        keys += [k for k, _ in keywords if k and k not in keys]
+        values = list(base.values if base is not None else ()) + [(k, v) for k, v in keywords if k]
+        line = base.line if base is not None else node.lineno
+        return EventMatch(Form.DICT_CALL, tuple(keys) if known else None, line,
+                          values=tuple(values), named=bool(base and base.named))
 
     def _match_json_text(self, node: ast.Constant) -> EventMatch | None:
         value = node.value
@@ -235,7 +285,8 @@ class EventMatcher:
                 and isinstance(func.value, ast.Attribute) and func.value.attr == "response"):
             extra = bool(call.args) or any(k.arg not in ("response", "event_id") for k in call.keywords)
             keys = ("type",) + tuple(k.arg for k in call.keywords if k.arg)
-            event = EventMatch(Form.SDK_METHOD, keys, call.lineno)
+            values = tuple((k.arg, k.value) for k in call.keywords if k.arg)
+            event = EventMatch(Form.SDK_METHOD, keys, call.lineno, values=values)
             return SendMatch(call, event, func.value.value, "create", extra)
         name = _callee_name(func)
         if name in HAND_OFF_CALLS:
@@ -247,13 +298,14 @@ class EventMatcher:
         named = call.args[0] if call.args else next(  # send("response.create", {...})
             (k.value for k in call.keywords if k.arg == "type"), None)  # send(type=..., ...)
         if named is not None and self.is_event_type(named, bindings):
-            return SendMatch(call, EventMatch(Form.EVENT_NAME, None, call.lineno), receiver, name, extra)
+            return SendMatch(call, EventMatch(Form.EVENT_NAME, None, call.lineno), receiver, name,
+                             extra, event_node=named)
         candidates = [a for a in call.args if not isinstance(a, ast.Starred)]
         candidates += [k.value for k in call.keywords]
         for arg in candidates:
             event = self.match(arg, bindings)
             if event is not None:
-                return SendMatch(call, event, receiver, name, extra)
+                return SendMatch(call, event, receiver, name, extra, event_node=arg)
         return None
 
     def _match_handed_off(self, call: ast.Call,
@@ -267,7 +319,8 @@ class EventMatcher:
                 event = None if isinstance(later, ast.Starred) else self.match(later, bindings)
                 if event is not None:
                     receiver = arg.value if isinstance(arg, ast.Attribute) else None
-                    return SendMatch(call, event, receiver, target, True, handed_off=True)
+                    return SendMatch(call, event, receiver, target, True, handed_off=True,
+                                     event_node=later)
             return None
         return None
 

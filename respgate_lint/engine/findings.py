@@ -1,7 +1,9 @@
-"""What the engine reports: one ``Finding`` per site, plus per-file facts the codemod needs.
+"""What the engine reports: one ``Finding`` per site, with the fix it decided on, if any.
 
 A finding is plain data (no ``ast`` nodes), so it can cross process boundaries, be written
-as JSON or SARIF, and be mapped onto libcst nodes by position.
+as JSON or SARIF, and be applied by the codemod by position. The engine decides everything
+about a fix (which gate, which arguments, await or not, safe or unsafe); the codemod only
+fills in the reason, copies the source text under the spans given here and moves comments.
 """
 
 from __future__ import annotations
@@ -9,22 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from ..forms import Form
 
-class Form(str, Enum):
-    """How the event reaches the send call; the codemod and the docs speak in these terms."""
-
-    DICT = "dict-literal"            # {"type": "response.create", ...}
-    DICT_CALL = "dict-call"          # dict(type="response.create", ...)
-    CONSTANT = "constant"            # {"type": RESPONSE_CREATE} / SendEvents.RESPONSE_CREATE
-    EVENT_CONSTANT = "event-constant"  # RESPONSE_CREATE_EVENT: a whole event, known by name
-    JSON_DUMPS = "json-dumps"        # json.dumps({...})
-    JSON_TEXT = "json-text"          # '{"type": "response.create"}'
-    VARIABLE = "variable"            # evt = {...}; send(evt)
-    TYPED_CLASS = "typed-class"      # ResponseCreateEvent(...), ResponseCreateEvent.build(...)
-    SDK_METHOD = "sdk-method"        # conn.response.create(...)
-    EVENT_NAME = "event-name"        # client.send("response.create", {...})
-    FACTORY = "factory"              # a function whose return value is the event
-    GATE_CALL = "gate-call"          # RGT002 / RGT003 sites: a call of the gate itself
+__all__ = [
+    "FileAnalysis", "Finding", "Fix", "Form", "GateArg", "NotFixable", "Safety", "SiteContext",
+    "Span",
+]
 
 
 class NotFixable(str, Enum):
@@ -32,10 +24,10 @@ class NotFixable(str, Enum):
 
     NO_SELF = "no `self` in scope (module function, staticmethod or classmethod)"
     VALUE_USED = "the send's value is used (it is not a statement of its own)"
-    NOT_AWAITED = "the send is not awaited; routing it through the async gate would change timing"
     NOT_ASYNC = "the enclosing function is not `async def`, so the gate cannot be awaited there"
     EXTRA_KEYS = "the event has keys other than type, response and event_id"
     BUILT_ELSEWHERE = "the event is built elsewhere (a variable); rewrite it by hand"
+    NAMED_EXPR = "the event is also bound with `:=`; rewrite it by hand"
     EVENT_CONSTANT = "the event is a named constant defined elsewhere; rewrite it by hand"
     FACTORY = "the event comes from a function that builds it; rewrite it by hand"
     EVENT_NAME = "the event is named by a separate argument; rewrite it by hand"
@@ -43,7 +35,6 @@ class NotFixable(str, Enum):
     JSON_TEXT = "the event is hand-written JSON text with a payload; rewrite it by hand"
     UNKNOWN_KEYS = "the event's keys are not all known (** unpacking)"
     CONVERTED = "the event is converted (`.encode()`, `.model_dump()`, ...) before it is sent"
-    SEND_METHOD = "the send method is not one the gate's client adapter calls"
     NOT_A_METHOD = "the send is a plain function call, not a method of a client object"
     EXTRA_ARGS = "the send call has other arguments that the gate would not pass on"
     SDK_ARGS = "the SDK call has arguments other than response= and event_id="
@@ -51,7 +42,23 @@ class NotFixable(str, Enum):
     GATE_LOOKALIKE = ("the send is inside a function named like a gate (`_trigger_response`); "
                       "add it to gate-functions if it is one, else route its callers")
     HANDED_OFF = "the send function is handed to a thread, executor or callback with the event"
+    NO_GATE = ("no gate in reach: no gate method on the class or its bases and no module-level "
+               "or imported gate function; define one, name yours in gate-functions, or (in a "
+               "class) use --add-mixin")
+    HIDDEN_BASE = ("the class may inherit a gate from a base class respgate cannot read; "
+                   "use --add-mixin, or define or import the gate where respgate can see it")
+    GATE_SHAPE = "the gate's signature cannot be read"          # + details (set by the engine)
+    GATE_PAYLOAD = "the gate does not take the response payload; it would be lost"
+    GATE_CLIENT = "the gate sends with another kind of client"  # + details
+    GATE_REQUIRED = "the gate requires an argument this site cannot supply"  # + details
     NOT_GATE_CALL = "not a send"  # RGT002/RGT003 are never fixed by the codemod
+
+
+class Safety(str, Enum):
+    """Like ruff: safe fixes apply by default, unsafe ones only with ``--unsafe-fixes``."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,47 @@ class Span:
     col: int
     end_line: int
     end_col: int
+
+    def contains(self, other: Span) -> bool:
+        return (self.line, self.col) <= (other.line, other.col) and (
+            (other.end_line, other.end_col) <= (self.end_line, self.end_col))
+
+
+@dataclass(frozen=True)
+class GateArg:
+    """One argument of the gate call a fix writes.
+
+    Exactly one of: the reason (``reason=True``, the codemod names it), the source text under
+    ``span`` (the client, a payload value: comments inside travel with it), or ``text``.
+    """
+
+    keyword: str | None = None
+    reason: bool = False
+    span: Span | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Fix:
+    """The call that replaces the send: ``[await ]<callee>(<args>)``."""
+
+    callee: str                     # "self.trigger_response", "trigger_response"
+    awaited: bool
+    args: tuple[GateArg, ...]
+    safety: Safety = Safety.SAFE
+    note: str | None = None         # why unsafe (shown by check and fix)
+    gate_line: int | None = None    # where the gate it calls is defined (this file), if known
+    add_mixin_to: str | None = None  # --add-mixin: the class that gets GatedResponseMixin
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """The surroundings the codemod names reasons after (closest first)."""
+
+    branch_labels: tuple[str, ...] = ()   # "save_lead_info" from `if name == "save_lead_info":`
+    branch_subject: str | None = None     # `name` in that comparison (tells a tool dispatcher)
+    functions: tuple[str, ...] = ()       # enclosing defs, innermost first
+    in_except: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,12 +123,9 @@ class Finding:
     statement: Span                  # the innermost enclosing statement
     function: str | None = None      # innermost enclosing def, or None at module level
     class_name: str | None = None    # innermost enclosing class, or None
-    receiver: str | None = None      # source text of the client expression (`self._sess`)
-    send_method: str | None = None   # `send_event`, `send`, `create` (SDK), ...
-    awaited: bool = False
-    fixable: bool = False
-    why_not: str | None = None       # NotFixable value when not fixable
-    payload: tuple[str, ...] = ()    # event keys other than "type" (when known)
+    event: Span | None = None        # the event expression (RGT001), when there is one
+    fix: Fix | None = None           # what `respgate fix` writes, decided by the engine
+    why_not: str | None = None       # why there is no fix (a NotFixable value, maybe detailed)
     context: SiteContext | None = None
 
     @property
@@ -91,17 +136,22 @@ class Finding:
     def col(self) -> int:
         return self.span.col
 
+    @property
+    def fixable(self) -> bool:
+        """A fix exists (safe or unsafe)."""
+        return self.fix is not None
 
-@dataclass(frozen=True)
-class SiteContext:
-    """The surroundings the codemod names reasons after (closest first)."""
+    @property
+    def safe_fix(self) -> bool:
+        return self.fix is not None and self.fix.safety is Safety.SAFE
 
-    branch_labels: tuple[str, ...] = ()   # "save_lead_info" from `if name == "save_lead_info":`
-    branch_subject: str | None = None     # `name` in that comparison (tells a tool dispatcher)
-    functions: tuple[str, ...] = ()       # enclosing defs, innermost first
-    in_except: bool = False
-    class_gate: str = "missing"           # "defined" | "inherited?" | "missing" (see scopes)
-    self_name: str | None = None          # the name bound to the instance (`self`)
+    def fix_summary(self) -> str:
+        """One phrase for reports: what `respgate fix` will do with this site."""
+        if self.fix is None:
+            return f"not auto-fixable: {self.why_not or 'rewrite by hand'}"
+        if self.fix.safety is Safety.UNSAFE:
+            return f"unsafe fix (respgate fix --unsafe-fixes): {self.fix.note}"
+        return "fixable: respgate fix rewrites this call"
 
 
 @dataclass
@@ -110,4 +160,5 @@ class FileAnalysis:
 
     findings: list[Finding] = field(default_factory=list)
     gate_reasons: list[str] = field(default_factory=list)  # literal reasons already in use
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (line, text) for --verbose
     skipped_by_prefilter: bool = False

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from ..config import Settings
 from .events import EventMatch, EventMatcher, ModuleFacts
+from .gates import GateModel
 
 __all__ = [
-    "ClassInfo",
     "Frame",
     "LineIndex",
     "bound_names",
@@ -28,24 +28,6 @@ __all__ = [
 
 
 @dataclass
-class ClassInfo:
-    """An enclosing class; whether ``self.trigger_response`` can exist on it."""
-
-    node: ast.ClassDef
-    _gate: str | None = None
-
-    def gate_status(self, gates: tuple[str, ...]) -> str:
-        """"defined" (a gate def in the body), "inherited?" (has real bases), or "missing"."""
-        if self._gate is None:
-            defines = any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name in gates
-                          for s in self.node.body)
-            bases = [b for b in self.node.bases
-                     if not (isinstance(b, ast.Name) and b.id in ("object", "Generic"))]
-            self._gate = "defined" if defines else ("inherited?" if bases else "missing")
-        return self._gate
-
-
-@dataclass
 class Frame:
     """One lexical scope: the module, a class body or a function."""
 
@@ -55,7 +37,8 @@ class Frame:
     is_async: bool = False
     self_name: str | None = None
     in_gate: bool = False
-    class_info: ClassInfo | None = None
+    gate: GateModel | None = None          # the gate whose body this is (nested helpers too)
+    class_node: ast.ClassDef | None = None  # the innermost enclosing class
     functions: tuple[str, ...] = field(default=())  # enclosing def names, innermost first
 
 

@@ -16,9 +16,9 @@ from respgate_lint.cli import cli
 
 BYPASSES = dedent('''\
     import json
+    from respgate_lint.runtime import GatedResponseMixin
 
-
-    class Bridge:
+    class Bridge(GatedResponseMixin):
         async def on_tool_done(self):
             await self.client.send_event({"type": "response.create"})
 

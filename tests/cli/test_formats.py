@@ -42,7 +42,7 @@ def test_text_plain_when_not_a_tty(project: Path, invoke, how: str) -> None:
     assert lines[at + 1] == ' 6 |         await self.client.send_event({"type": "response.create"})'
     assert lines[at + 2] == "   |               " + "^" * len(
         'self.client.send_event({"type": "response.create"})')
-    assert "not auto-fixable: no `self` in scope" in run.out
+    assert "not auto-fixable: no gate in reach" in run.out
     assert run.out.rstrip().endswith("Found 3 findings in 1 file (2 fixable with `respgate fix`).")
     assert not any(ch in run.out for ch in "─│┃━╭╮")  # no box drawing
 
@@ -120,13 +120,14 @@ def test_json_schema(project: Path, invoke, how: str) -> None:
         "code": "RGT001",
         "message": "response.create sent outside the gate (dict-literal via `send_event`); "
                    "route it through `trigger_response(...)`",
-        "form": "dict-literal", "fixable": True, "why_not_fixable": None,
+        "form": "dict-literal", "fixable": True, "fix_safety": "safe", "unsafe_because": None,
+        "why_not_fixable": None,
         "function": "on_tool_done", "class": "Bridge",
     }
     multi = doc["findings"][1]
     assert (multi["line"], multi["end_line"], multi["form"]) == (9, 10, "json-dumps")
     sdk = doc["findings"][2]
-    assert sdk["fixable"] is False and "no `self`" in sdk["why_not_fixable"]
+    assert sdk["fixable"] is False and "no gate in reach" in sdk["why_not_fixable"]
     assert sdk["class"] is None and sdk["function"] == "retry"
     assert doc["errors"] == [{"path": "src/broken.py", "kind": "syntax",
                               "message": doc["errors"][0]["message"]}]
@@ -163,7 +164,7 @@ def test_github_annotations(project: Path, invoke, how: str) -> None:
         "response.create sent outside the gate")
     # a call over two lines: GitHub accepts columns only on one line
     assert lines[1].startswith("::error file=src/agent.py,line=9,endLine=10,title=RGT001::")
-    assert "(not auto-fixable: no `self` in scope" in lines[2]
+    assert "(not auto-fixable: no gate in reach" in lines[2]
 
 
 def test_github_escaping() -> None:

@@ -22,6 +22,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 AGENT = dedent('''\
     class Bridge:
+        async def trigger_response(self, reason, client, *, force=False, response=None):
+            await client.send_event({"type": "response.create", "response": response})
+
         async def on_tool_done(self):
             await self.client.send_event({"type": "response.create"})
 
@@ -72,7 +75,7 @@ def test_pre_commit_hooks_fail_fix_and_pass(tmp_path: Path) -> None:
     check_line = next(line for line in log.splitlines() if line.startswith("respgate check"))
     fix_line = next(line for line in log.splitlines() if line.startswith("respgate fix"))
     assert check_line.endswith("Failed"), log
-    assert "agent.py:3:15: RGT001" in log
+    assert "agent.py:6:15: RGT001" in log
     assert fix_line.endswith("Failed") and "files were modified by this hook" in log, log
     fixed = (work / "agent.py").read_text()
     assert 'await self.trigger_response("TOOL_DONE", self.client, force=False)' in fixed

@@ -15,7 +15,10 @@ def _c(text: str) -> str:
     return dedent(text).lstrip("\n")
 
 
-HEAD = "import json\n\n\nclass Bridge:\n    async def trigger_response(self, reason, client, **kw):\n        pass\n\n"
+# The reference gate (it takes any client the runtime's adapter supports); the gate shapes of
+# real code bases are covered by tests/codemod/test_gate_shapes.py.
+HEAD = ("import json\n\nfrom respgate_lint.runtime import GatedResponseMixin\n\n\n"
+        "class Bridge(GatedResponseMixin):\n")
 
 
 def _m(body: str) -> str:
@@ -155,7 +158,14 @@ REWRITES = [
             await (self.client.send_event({"type": "response.create"}))
     '''), _m('''
         async def on_done(self):
-            await (self.trigger_response("DONE", self.client, force=False))
+            await self.trigger_response("DONE", self.client, force=False)
+    ''')),
+    ("dict-merged-with-payload", _m('''
+        async def nudge(self):
+            await self.client.send_event(dict({"type": "response.create"}, response={"voice": "x"}))
+    '''), _m('''
+        async def nudge(self):
+            await self.trigger_response("NUDGE", self.client, force=False, response={"voice": "x"})
     ''')),
 ]
 
@@ -163,7 +173,7 @@ NOT_FIXED = [
     ("module-function", _c('''
         async def greet(ws):
             await ws.send_event({"type": "response.create"})
-    '''), NotFixable.NO_SELF.value),
+    '''), NotFixable.NO_GATE.value),
     ("staticmethod", _m('''
         @staticmethod
         async def greet(ws):
@@ -173,10 +183,6 @@ NOT_FIXED = [
         async def greet(self):
             ok = await self.client.send_event({"type": "response.create"})
     '''), NotFixable.VALUE_USED.value),
-    ("not-awaited", _m('''
-        async def greet(self):
-            self.client.send_event({"type": "response.create"})
-    '''), NotFixable.NOT_AWAITED.value),
     ("sync-def", _m('''
         def greet(self):
             self.client.send_event({"type": "response.create"})
@@ -209,7 +215,60 @@ NOT_FIXED = [
     ("send-method", _m('''
         async def greet(self):
             await self.queue.put({"type": "response.create"})
-    '''), NotFixable.SEND_METHOD.value),
+    '''), NotFixable.GATE_CLIENT.value),
+    ("walrus", _m('''
+        async def greet(self):
+            await self.client.send_event(evt := {"type": "response.create"})
+            self.sent.append(evt)
+    '''), NotFixable.NAMED_EXPR.value),
+    ("dict-merged-extra-keys", _m('''
+        async def greet(self):
+            await self.client.send_event(dict({"type": "response.create"}, metadata={"a": 1}))
+    '''), NotFixable.EXTRA_KEYS.value),
+    ("no-gate", _c('''
+        class Plain:
+            async def greet(self):
+                await self.client.send_event({"type": "response.create"})
+    '''), NotFixable.NO_GATE.value),
+    ("hidden-base", _c('''
+        from framework import App
+
+        class Plain(App):
+            async def greet(self):
+                await self.client.send_event({"type": "response.create"})
+    '''), NotFixable.HIDDEN_BASE.value),
+    ("gate-shape", _c('''
+        class Plain:
+            async def trigger_response(self, why, client):
+                await client.send_event({"type": "response.create"})
+
+            async def greet(self):
+                await self.client.send_event({"type": "response.create"})
+    '''), NotFixable.GATE_SHAPE.value),
+    ("gate-payload", _c('''
+        class Plain:
+            async def trigger_response(self, reason, client=None, is_greeting=False, force=False):
+                await (client or self.client).send_event({"type": "response.create"})
+
+            async def greet(self):
+                await self.client.send_event({"type": "response.create", "response": {"a": 1}})
+    '''), NotFixable.GATE_PAYLOAD.value),
+    ("gate-client", _c('''
+        class Plain:
+            async def trigger_response(self, reason, client):
+                await client.send_event({"type": "response.create"})
+
+            async def greet(self):
+                await self.ws.send(json.dumps({"type": "response.create"}))
+    '''), NotFixable.GATE_CLIENT.value),
+    ("gate-required", _c('''
+        class Plain:
+            async def trigger_response(self, reason, client, mode):
+                await client.send_event({"type": "response.create"})
+
+            async def greet(self):
+                await self.client.send_event({"type": "response.create"})
+    '''), NotFixable.GATE_REQUIRED.value),
     ("plain-function", _m('''
         async def greet(self):
             await send_event(self.ws, {"type": "response.create"})

@@ -35,8 +35,7 @@ def test_fix_writes_and_exits_0(tmp_path: Path) -> None:
     result = _run(str(tmp_path))
     assert result.exit_code == 0, result.output
     assert (tmp_path / "a.py").read_text() == GOOD_AFTER
-    assert "a.py:4:19: rewritten as FUNCTION_SAVE_LEAD_INFO" in result.output
-    assert "will fail at run time" in result.output  # class Bridge has no gate
+    assert "a.py:8:19: rewritten as FUNCTION_SAVE_LEAD_INFO" in result.output
     assert "Files changed" in result.output and "1 of 2" in result.output
     assert "\x1b[" not in result.output
 
@@ -59,26 +58,42 @@ def test_not_fixed_sites_exit_1_and_are_listed(tmp_path: Path) -> None:
     _tree(tmp_path, **{"u.py": UNFIXABLE, "a.py": GOOD})
     result = _run(str(tmp_path))
     assert result.exit_code == 1
-    assert "u.py:2:11: not fixed: no `self` in scope" in result.output
+    assert "u.py:2:11: not fixed: no gate in reach" in result.output
     assert (tmp_path / "a.py").read_text() == GOOD_AFTER
     assert (tmp_path / "u.py").read_text() == UNFIXABLE
 
 
 def test_unparsable_file_skipped_others_fixed(tmp_path: Path) -> None:
-    _tree(tmp_path, **{"bad.py": "def f(:\n", "a.py": GOOD})
+    bad = 'def f(:\n    ws.send({"type": "response.create"})\n'
+    _tree(tmp_path, **{"bad.py": bad, "a.py": GOOD})
     result = CliRunner().invoke(cli, ["fix", str(tmp_path)])
     assert result.exit_code == 1
     assert "bad.py: syntax error at line 1" in result.stderr
     assert (tmp_path / "a.py").read_text() == GOOD_AFTER
-    assert (tmp_path / "bad.py").read_text() == "def f(:\n"
+    assert (tmp_path / "bad.py").read_text() == bad
+
+
+GATELESS = ("class Bridge:\n    async def pump(self):\n        async for event in self.client:\n"
+            "            self.last = event.type\n\n    async def greet(self):\n"
+            "        await self.client.send_event({'type': 'response.create'})\n")
 
 
 def test_add_mixin_option(tmp_path: Path) -> None:
-    _tree(tmp_path, **{"a.py": GOOD})
+    _tree(tmp_path, **{"a.py": GATELESS})
+    plain = _run(str(tmp_path / "a.py"))
+    assert plain.exit_code == 1 and "not fixed: no gate in reach" in plain.output
     result = _run("--add-mixin", str(tmp_path / "a.py"))
-    assert result.exit_code == 0
     text = (tmp_path / "a.py").read_text()
     assert text.startswith("from respgate_lint.runtime import GatedResponseMixin\nclass Bridge(GatedResponseMixin):")
+    # the codemod cannot wire the gate's observe(): it says exactly where, and exits 1
+    assert result.exit_code == 1
+    assert ("a.py:3:1: warning: class Bridge now uses GatedResponseMixin, whose gate must see "
+            "every server event: add `self.response_gate.observe(event)` as the first line of "
+            "this loop") in result.output
+    (tmp_path / "a.py").write_text(text.replace(
+        "async for event in self.client:\n",
+        "async for event in self.client:\n            self.response_gate.observe(event)\n"))
+    assert _run("--add-mixin", str(tmp_path / "a.py")).exit_code == 0
 
 
 def test_config_error_exits_2(tmp_path: Path) -> None:
@@ -142,7 +157,7 @@ def test_libcst_tool_codemod_from_checkout(tmp_path: Path, repo_root: Path) -> N
          str(target)], cwd=repo_root, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert target.read_text() == RGT001.fixes[1][1] + UNFIXABLE
-    assert "not fixed: no `self` in scope" in proc.stderr
+    assert "not fixed: no gate in reach" in proc.stderr
     assert "Transformed 1 files successfully" in proc.stderr
 
 

@@ -15,7 +15,8 @@ GATE = '        await self.trigger_response("GREET", self.c, force=False)'
 
 
 def _module(nl: str = "\n", final: bool = True, prefix: str = "") -> str:
-    lines = [prefix + "class Bridge(Base):", "    async def greet(self):",
+    lines = [prefix + "from respgate_lint.runtime import GatedResponseMixin",
+             "class Bridge(GatedResponseMixin):", "    async def greet(self):",
              '        log.info("שלום 👋 עולם")', SEND, "        return None"]
     return nl.join(lines) + (nl if final else "")
 
@@ -103,6 +104,13 @@ def test_diff_mode_writes_nothing(tmp_path: Path) -> None:
 
 def test_syntax_error_reported(tmp_path: Path) -> None:
     path = tmp_path / "a.py"
-    path.write_text("def f(:\n")
+    path.write_text('def f(:\n    ws.send_event({"type": "response.create"})\n')
     result = _fix(path)
     assert "syntax error at line 1" in result.problem and not result.internal
+
+
+def test_file_that_cannot_hold_a_send_is_not_parsed_like_check(tmp_path: Path) -> None:
+    path = tmp_path / "py2.py"
+    path.write_text("print 'hello'\n")  # Python 2: nothing to fix, so no error either
+    result = _fix(path)
+    assert result.problem is None and not result.changed and result.sites == []

@@ -12,7 +12,7 @@ from respgate_lint.codemods.reasons import assign_reasons, base_reason, to_upper
 def _f(labels: tuple[str, ...] = (), subject: str | None = None, functions: tuple[str, ...] = ("m",),
        in_except: bool = False, class_name: str | None = "Bridge") -> Finding:
     ctx = SiteContext(branch_labels=labels, branch_subject=subject, functions=functions,
-                      in_except=in_except, self_name="self")
+                      in_except=in_except)
     return Finding("RGT001", "", Span(1, 0, 1, 1), Form.DICT, Span(1, 0, 1, 1),
                    class_name=class_name, context=ctx)
 

@@ -26,7 +26,7 @@ def test_not_fixed_snapshot(source: str, why: str) -> None:
     fixed, result = fix_text(source)
     assert fixed == source
     assert not result.changed
-    assert [s.why for s in result.sites] == [why]
+    assert len(result.sites) == 1 and (result.sites[0].why or "").startswith(why), result.sites
     assert result.sites[0].status in ("not-fixed", "noqa")
 
 
@@ -50,7 +50,9 @@ def test_rule_catalogue_fix_pairs_hold_exactly(before: str, after: str) -> None:
 
 
 def test_configured_gate_name_and_prefix_are_used() -> None:
-    source = ("class B:\n    async def handle_tool_call(self, tool_name):\n"
+    source = ("class B:\n    async def gate(self, reason, client, force=False):\n"
+              "        await client.send_event({'type': 'response.create'})\n\n"
+              "    async def handle_tool_call(self, tool_name):\n"
               "        if tool_name == 'lookup':\n"
               "            await self.c.send_event({'type': 'response.create'})\n")
     settings = Settings().replace(gate_functions=("gate",), tool_reason_prefix="TOOL_")
@@ -58,21 +60,24 @@ def test_configured_gate_name_and_prefix_are_used() -> None:
     assert "await self.gate(\"TOOL_LOOKUP\", self.c, force=False)" in fixed
 
 
-def test_class_without_gate_is_reported_and_add_mixin_adds_base_and_import() -> None:
+def test_class_without_gate_is_not_fixed_and_add_mixin_adds_base_and_import() -> None:
     source = ('"""Doc."""\nimport json\n\n\nclass Bridge:\n    async def greet(self):\n'
               '        await self.c.send_event({"type": "response.create"})\n\n\n'
               'class Other(object):\n    async def greet(self):\n'
               '        await self.c.send_event({"type": "response.create"})\n')
     plain, result = fix_text(source)
-    assert [line for line, _ in result.notes] == [5, 10]
-    assert "will fail at run time" in result.notes[0][1]
+    assert plain == source
+    assert [(s.line, s.why) for s in result.sites] == [(7, NotFixable.NO_GATE.value),
+                                                        (12, NotFixable.NO_GATE.value)]
     fixed, result = fix_text(source, add_mixin=True)
-    assert result.notes == []
+    assert [s.status for s in result.sites] == ["rewritten", "rewritten"]
+    # the codemod cannot wire observe(): it says where, once per class
+    assert [line for line, _ in result.notes] == [5, 10]
+    assert all("self.response_gate.observe(event)" in note for _, note in result.notes)
     assert fixed.startswith('"""Doc."""\nimport json\nfrom respgate_lint.runtime import GatedResponseMixin\n')
     assert "class Bridge(GatedResponseMixin):" in fixed
     assert "class Other(GatedResponseMixin, object):" in fixed
-    assert fixed.replace("(GatedResponseMixin)", "").replace("GatedResponseMixin, ", "").replace(
-        "from respgate_lint.runtime import GatedResponseMixin\n", "") == plain
+    assert fixed.count("await self.trigger_response(") == 2
     assert_sound_fix(fixed)
     again, _ = fix_text(fixed, add_mixin=True)
     assert again == fixed
@@ -85,7 +90,32 @@ def test_add_mixin_empty_parens_and_no_imports() -> None:
     compile(fixed, "x", "exec")
 
 
-def test_inherited_gate_gets_no_note() -> None:
-    source = 'class Bridge(Base):\n    async def greet(self):\n        await self.c.send_event({"type": "response.create"})\n'
-    _, result = fix_text(source)
-    assert result.notes == [] and result.sites[0].status == "rewritten"
+def test_add_mixin_keeps_generic_and_says_where_to_observe() -> None:
+    source = ("import json\nfrom typing import Generic, TypeVar\nT = TypeVar('T')\n\n\n"
+              "class Bridge(Generic[T]):\n    async def pump(self, ws):\n"
+              "        async for message in ws:\n            event = json.loads(message)\n"
+              "            if event['type'] == 'response.done':\n"
+              "                await ws.send(json.dumps({'type': 'response.create'}))\n")
+    plain, result = fix_text(source)
+    assert plain == source and result.sites[0].why == NotFixable.NO_GATE.value
+    fixed, result = fix_text(source, add_mixin=True)
+    assert "class Bridge(GatedResponseMixin, Generic[T]):" in fixed
+    assert "await self.trigger_response(\"RESPONSE_DONE\", ws, force=False)" in fixed
+    assert result.notes == [(8, "class Bridge now uses GatedResponseMixin, whose gate must see "
+                                "every server event: add `self.response_gate.observe(event)` as "
+                                "the first line of this loop")]
+    assert_sound_fix(fixed)
+
+
+def test_unreadable_base_is_not_fixed_and_add_mixin_is_unsafe() -> None:
+    source = ('from framework import Base\n\n\nclass Bridge(Base):\n    async def greet(self):\n'
+              '        await self.c.send_event({"type": "response.create"})\n')
+    plain, result = fix_text(source)
+    assert plain == source
+    assert result.sites[0].why == NotFixable.HIDDEN_BASE.value + ": `Base`"
+    withheld, result = fix_text(source, add_mixin=True)
+    assert withheld == source and result.sites[0].status == "unsafe"
+    assert "takes precedence" in (result.sites[0].why or "")
+    fixed, result = fix_text(source, add_mixin=True, unsafe_fixes=True)
+    assert "class Bridge(GatedResponseMixin, Base):" in fixed
+    assert result.sites[0].status == "rewritten" and result.sites[0].unsafe

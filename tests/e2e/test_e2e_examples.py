@@ -92,7 +92,10 @@ def test_check_on_the_examples_folder_flags_only_the_original() -> None:
 
 def test_fix_diff_on_the_examples_folder_shows_the_rewrite_and_writes_nothing() -> None:
     before = {p: p.read_bytes() for p in EXAMPLES.glob("*.py")}
-    done = respgate("fix", "--diff", "examples/")
+    plain = respgate("fix", "--diff", "examples/")  # the example has no gate of its own
+    assert plain.returncode == 1 and plain.stdout == "", plain.stdout
+    assert "not fixed: no gate in reach" in plain.stderr
+    done = respgate("fix", "--diff", "--add-mixin", "examples/")
     assert done.returncode == 1, done.stderr
     assert '+        await self.trigger_response(' in done.stdout
     assert "would rewrite as CALL_STARTED" in done.stdout + done.stderr

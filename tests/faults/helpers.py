@@ -20,7 +20,7 @@ RESPGATE = str(Path(sys.executable).parent / "respgate")
 
 GOOD = (b"class Handler:\n"
         b"    async def trigger_response(self, reason, client, force=False):\n"
-        b"        pass\n\n"
+        b"        pass\n        await client.send_event({'type': 'response.create'})\n\n"
         b"    async def on_tool(self):\n"
         b"        await self.client.send_event({\"type\": \"response.create\"})\n")
 CLEAN = b"import json\n\n\ndef f(x):\n    return json.dumps(x)\n"

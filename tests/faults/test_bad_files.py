@@ -74,7 +74,7 @@ def test_check_reports_bad_file_and_goes_on(tmp_path: Path, fault: str, mode: st
     run = run_cli(mode, ["check", "."], tree)
     assert run.code == 1, run.out
     _assert_one_line_about(run.out, name)
-    assert any(line.startswith("good.py:6:") and "RGT001" in line for line in run.out.splitlines())
+    assert any(line.startswith("good.py:7:") and "RGT001" in line for line in run.out.splitlines())
     assert not run.lines_naming("clean.py")
     assert _snapshot(tree) == before
 

@@ -12,7 +12,8 @@ from .helpers import CLEAN, GOOD, make_tree, run_cli
 
 SEND = b'        await self.client.send_event({"type": "response.create"})'
 HEAD = (b"class Handler:\n    async def trigger_response(self, reason, client, force=False):\n"
-        b"        pass\n\n    async def on_tool(self):\n")
+        b"        pass\n        await client.send_event({'type': 'response.create'})\n\n"
+        b"    async def on_tool(self):\n")
 
 CASES: dict[str, bytes] = {
     "latin-1-cookie": b"# -*- coding: latin-1 -*-\n" + HEAD.replace(b"pass", b"x = '\xe9t\xe9'")

@@ -82,7 +82,7 @@ def test_check_reads_through_a_symlink_to_outside(tmp_path: Path) -> None:
     (tmp_path / "real.py").write_bytes(GOOD)
     os.symlink(tmp_path / "real.py", tree / "link.py")
     run = run_cli("process", ["check", "."], tree)
-    assert run.code == 1 and run.lines_naming("link.py:6:")
+    assert run.code == 1 and run.lines_naming("link.py:7:")
 
 
 # -- a crash between the temporary file and the rename ---------------------------------------

@@ -41,8 +41,8 @@ def annotation(result: FileResult, finding: Finding) -> str:
         props.append(("endLine", span.end_line))
     props.append(("title", finding.code))
     message = plain_message(finding)
-    if not finding.fixable and finding.why_not:
-        message += f" (not auto-fixable: {finding.why_not})"
+    if finding.code == "RGT001":
+        message += f" ({finding.fix_summary()})"
     return _command(props, message)
 
 

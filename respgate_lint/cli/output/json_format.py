@@ -8,7 +8,8 @@ Schema (version 1; documented in docs/cli.md; new keys may be added, none rename
       "findings": [
         {"path": "src/agent.py", "line": 12, "column": 9, "end_line": 12, "end_column": 60,
          "code": "RGT001", "message": "response.create sent outside the gate ...",
-         "form": "dict-literal", "fixable": true, "why_not_fixable": null,
+         "form": "dict-literal", "fixable": true, "fix_safety": "safe", "unsafe_because": null,
+         "why_not_fixable": null,
          "function": "on_tool_done", "class": "Bridge"}
       ],
       "errors": [{"path": "src/broken.py", "kind": "syntax", "message": "syntax error at ..."}],
@@ -50,6 +51,8 @@ def finding_record(result: FileResult, finding: Finding) -> dict[str, Any]:
         "message": plain_message(finding),
         "form": finding.form.value,
         "fixable": finding.fixable,
+        "fix_safety": finding.fix.safety.value if finding.fix else None,
+        "unsafe_because": finding.fix.note if finding.fix else None,
         "why_not_fixable": None if finding.fixable else finding.why_not,
         "function": finding.function,
         "class": finding.class_name,
@@ -78,7 +81,7 @@ def document(report: Report) -> dict[str, Any]:
         counts = report.counts_by_code()
         doc["statistics"] = [
             {"code": code, "count": count,
-             "fixable": sum(1 for _, f in report.findings if f.code == code and f.fixable)}
+             "fixable": sum(1 for _, f in report.findings if f.code == code and f.safe_fix)}
             for code, count in sorted(counts.items())
         ]
     return doc

@@ -3,8 +3,8 @@
 One run: ``tool.driver.rules`` from the rule catalogue (help rendered by ``respgate explain``),
 one result per finding with a region in 1-based lines and character columns
 (``columnKind: unicodeCodePoints``), and, where the codemod would rewrite the site, a
-``fixes`` entry whose replacement text comes from the real codemod (``codemods.rewrite``,
-imported only here). Files that could not be checked become tool execution notifications.
+``fixes`` entry whose replacement text comes from the real codemod's one rewrite of the file
+(``respgate_lint.codemods.rewrite``, imported only here). Files that could not be checked become tool execution notifications.
 """
 
 from __future__ import annotations
@@ -63,8 +63,8 @@ def _result(result: FileResult, finding: Finding, rule_index: dict[str, int],
             fixes: dict[int, tuple[tuple[int, int, int, int], str]]) -> dict[str, Any]:
     span = finding.span
     message = plain_message(finding)
-    if not finding.fixable and finding.why_not:
-        message += f" Not auto-fixable: {finding.why_not}."
+    if finding.code == "RGT001":
+        message += f" ({finding.fix_summary()})."
     out: dict[str, Any] = {
         "ruleId": finding.code,
         "level": "error",
@@ -104,83 +104,33 @@ Region = tuple[int, int, int, int]
 def site_fixes(result: FileResult, settings: Settings) -> dict[int, tuple[Region, str]]:
     """id(finding) -> ((line, col, end_line, end_col) 0-based cols, replacement text).
 
-    The adapter to the codemod. Each site is rewritten on its own (``selected``), and its
-    reason is then set to the one a whole-file ``respgate fix`` would give it, so applying
-    every fix yields the same code as ``respgate fix``. Any failure here costs only the fixes,
-    never the SARIF document.
+    One run of the real rewrite over the file (the one ``respgate fix`` does); each
+    rewritten site keeps its statement's new text, which is the SARIF replacement, so
+    applying every fix yields the code ``respgate fix`` writes. Unsafe fixes are not
+    offered. Any failure here costs only the fixes, never the SARIF document.
     """
     source = result.source
-    fixable = [f for f in result.findings if f.fixable and f.code == "RGT001"]
-    if source is None or not fixable:
+    if source is None or not any(f.safe_fix and f.code == "RGT001" for f in result.findings):
         return {}
     try:
         from respgate_lint.codemods.rewrite import rewrite_source
 
         whole = rewrite_source(source.data, source.text, source.encoding, settings,
                                filename=str(result.path))
-        reason_at = {(s.line, s.col): s.reason for s in whole.sites if s.status == "rewritten"}
-        fixes = {}
-        for finding in fixable:
-            key = (finding.line, finding.col)
-            single = rewrite_source(source.data, source.text, source.encoding, settings,
-                                    filename=str(result.path),
-                                    selected=lambda f, key=key: (f.line, f.col) == key)
-            if not single.changed or single.error:
-                continue
-            site_reason = next((s.reason for s in single.sites
-                                if s.status == "rewritten" and (s.line, s.col) == key), None)
-            new_text = single.data.decode(source.encoding)
-            region, inserted = _statement_change(source.text, new_text, finding)
-            wanted = reason_at.get(key)
-            if site_reason and wanted and wanted != site_reason:
-                inserted = inserted.replace(f'"{site_reason}"', f'"{wanted}"', 1)
-            fixes[id(finding)] = (region, inserted)
+        if whole.error or whole.problem:
+            raise ValueError(whole.error or whole.problem)
+        by_position = {(s.line, s.col): s for s in whole.sites
+                       if s.status == "rewritten" and s.replacement is not None}
+        fixes: dict[int, tuple[Region, str]] = {}
+        for finding in result.findings:
+            site = by_position.get((finding.line, finding.col))
+            if site is not None and site.replacement is not None:
+                span, text = site.replacement
+                fixes[id(finding)] = ((span.line, span.col, span.end_line, span.end_col), text)
         return fixes
     except Exception as exc:  # noqa: BLE001 - fixes are optional; the report must still come out
         sys.stderr.write(f"respgate: no SARIF fixes for {display_path(result.path)}: {exc}\n")
         return {}
-
-
-def _offset(lines: list[str], line: int, col: int) -> int:
-    return sum(len(text) for text in lines[:line - 1]) + col
-
-
-def _statement_change(old: str, new: str, finding: Finding
-                      ) -> tuple[tuple[int, int, int, int], str]:
-    """The whole rewritten statement as the replacement (readable in a SARIF viewer)."""
-    region, inserted = _changed_region(old, new)
-    lines = split_lines(old)
-    stmt = finding.statement
-    start, end = _offset(lines, stmt.line, stmt.col), _offset(lines, stmt.end_line, stmt.end_col)
-    changed_start = _offset(lines, region[0], region[1])
-    changed_end = _offset(lines, region[2], region[3])
-    if not start <= changed_start <= changed_end <= end:
-        return region, inserted
-    return ((stmt.line, stmt.col, stmt.end_line, stmt.end_col),
-            new[start:end + len(new) - len(old)])
-
-
-def _changed_region(old: str, new: str) -> tuple[tuple[int, int, int, int], str]:
-    """The smallest (line, col, end_line, end_col) of ``old`` and its replacement in ``new``."""
-    prefix = 0
-    limit = min(len(old), len(new))
-    while prefix < limit and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while (suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]):
-        suffix += 1
-    start, end = prefix, len(old) - suffix
-    return (*_position(old, start), *_position(old, end)), new[prefix:len(new) - suffix]
-
-
-def _position(text: str, offset: int) -> tuple[int, int]:
-    lines = split_lines(text[:offset])
-    if not lines:
-        return 1, 0
-    last = lines[-1]
-    if last.endswith(("\n", "\r")):
-        return len(lines) + 1, 0
-    return len(lines), len(last)
 
 
 def document(report: Report) -> dict[str, Any]:

@@ -78,14 +78,12 @@ def _snippet(lines: dict[int, str], finding: Finding) -> Iterator[str]:
 
 
 def _fix_note(finding: Finding) -> str:
-    if finding.fixable:
-        return "fix: `respgate fix` rewrites this call"
-    return f"not auto-fixable: {finding.why_not or 'rewrite by hand'}"
+    return finding.fix_summary()
 
 
 def _statistics_lines(report: Report) -> Iterator[str]:
     counts = report.counts_by_code()
-    fixable = {code: sum(1 for _, f in report.findings if f.code == code and f.fixable)
+    fixable = {code: sum(1 for _, f in report.findings if f.code == code and f.safe_fix)
                for code in counts}
     width = max((len(str(n)) for n in counts.values()), default=1)
     for code, count in sorted(counts.items()):
@@ -101,9 +99,13 @@ def _summary(report: Report) -> str:
         files = sum(1 for r in report.results if r.findings)
         parts.append(f"Found {findings} finding{'s' if findings != 1 else ''} in "
                      f"{files} file{'s' if files != 1 else ''}")
-        fixable = sum(1 for _, f in report.findings if f.fixable)
+        fixable = sum(1 for _, f in report.findings if f.safe_fix)
+        unsafe = sum(1 for _, f in report.findings if f.fixable and not f.safe_fix)
         if fixable:
-            parts[-1] += f" ({fixable} fixable with `respgate fix`)"
+            parts[-1] += f" ({fixable} fixable with `respgate fix`"
+            parts[-1] += f", {unsafe} more with --unsafe-fixes)" if unsafe else ")"
+        elif unsafe:
+            parts[-1] += f" ({unsafe} fixable with `respgate fix --unsafe-fixes`)"
     if problems:
         parts.append(f"{problems} file{'s' if problems != 1 else ''} could not be checked")
     if not parts:
@@ -159,5 +161,5 @@ def _rich_snippet(lines: dict[int, str], finding: Finding, text_cls: type[Text])
            else len(rows[0]))
     source.stylize("bold yellow", gutter + 2 + finding.col, min(end, len(rows[0])) + 2)
     carets = text_cls("  " + rows[1], style="bold red")
-    note = text_cls("  " + rows[2], style="green" if finding.fixable else "dim")
+    note = text_cls("  " + rows[2], style="green" if finding.safe_fix else "dim")
     return [source, carets, note]

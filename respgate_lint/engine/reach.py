@@ -1,0 +1,203 @@
+"""Which gate a site can reach: a method of its class or of a base class (same file, or
+imported from another file of the same tree), a module-level function, or an imported one.
+
+Nothing is executed: imports are resolved to files by path, the files are parsed, and their
+gate definitions read (``gates.read_gate``). A base class that cannot be read (third-party,
+unresolvable) makes the class's gate unknown: respgate says so instead of guessing.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Settings
+from .gates import REFERENCE_GATE, GateModel, read_gate
+
+__all__ = ["ModuleIndex", "ProjectIndex", "Reach", "index_module"]
+
+# Bases that never carry a gate: typing and abc plumbing.
+_INERT_BASES = frozenset({"object", "Generic", "Protocol", "ABC", "NamedTuple", "TypedDict",
+                          "Enum", "IntEnum", "StrEnum", "Exception", "BaseException"})
+REFERENCE_MODULE = "respgate_lint.runtime"
+REFERENCE_MIXIN = "GatedResponseMixin"
+_MAX_DEPTH = 12
+
+
+@dataclass
+class ModuleIndex:
+    """The gate-relevant top level of one module."""
+
+    path: Path | None
+    classes: dict[str, ast.ClassDef] = field(default_factory=dict)
+    functions: dict[str, GateModel] = field(default_factory=dict)   # module-level gates
+    methods: dict[int, GateModel] = field(default_factory=dict)     # id(def node) -> model
+    imports: dict[str, tuple[str, int, str | None]] = field(default_factory=dict)
+    #           local name -> (module, level, imported name; None for `import module`)
+
+    def class_gates(self, node: ast.ClassDef) -> dict[str, GateModel]:
+        return {m.name: m for s in node.body if (m := self.methods.get(id(s))) is not None}
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The gate a site reaches, or why none can be named."""
+
+    gate: GateModel | None
+    kind: str                      # "method" | "function" | "missing" | "hidden"
+    callee: str | None = None      # the local name to call a function gate by
+    hidden: str | None = None      # the base class that could not be read
+
+
+def index_module(tree: ast.Module, settings: Settings, path: Path | None = None) -> ModuleIndex:
+    """Classes, gate definitions and imports of one module (any nesting for classes)."""
+    index = ModuleIndex(path)
+    gates = set(settings.gate_functions)
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in gates:
+            index.functions[stmt.name] = read_gate(stmt, settings, is_method=False)
+        elif isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                index.imports[alias.asname or alias.name] = (stmt.module or "", stmt.level,
+                                                             alias.name)
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                local = alias.asname or alias.name.split(".")[0]
+                index.imports[local] = (alias.name if alias.asname else local, 0, None)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            index.classes.setdefault(node.name, node)
+            for stmt in node.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in gates:
+                    index.methods[id(stmt)] = read_gate(stmt, settings, is_method=True)
+    return index
+
+
+Loader = Callable[[Path], "ModuleIndex | None"]
+
+
+class ProjectIndex:
+    """Resolves names to gate definitions across the files of one tree, with a cache."""
+
+    def __init__(self, settings: Settings, loader: Loader) -> None:
+        self.settings = settings
+        self._loader = loader
+        self._cache: dict[Path, ModuleIndex | None] = {}
+
+    # -- entry points ---------------------------------------------------------------
+    def method_gate(self, index: ModuleIndex, node: ast.ClassDef,
+                    names: tuple[str, ...] | None = None) -> Reach:
+        """The first of ``names`` (default: the configured gates, in order) found on the
+        class or its bases (MRO order)."""
+        found = self._class_gates(index, node, 0, set())
+        for name in names or self.settings.gate_functions:
+            if name in found.gates:
+                return Reach(found.gates[name], "method")
+        if found.hidden:
+            return Reach(None, "hidden", hidden=found.hidden)
+        return Reach(None, "missing")
+
+    def function_gate(self, index: ModuleIndex, local: str | None = None) -> Reach:
+        """A module-level gate function defined here or imported, by its local name
+        (``local``: the name a call uses; default: the configured gates, in order)."""
+        gates = self.settings.gate_functions
+        for name in ([local] if local else gates):
+            if name in index.functions:
+                return Reach(index.functions[name], "function", callee=name)
+        for name, (module, level, imported) in index.imports.items():
+            if imported in gates and (local is None or name == local):
+                target = self._resolve(index, module, level)
+                gate = target.functions.get(imported) if target else None
+                if gate is not None:
+                    return Reach(gate, "function", callee=name)
+                return Reach(None, "hidden", hidden=f"{module or '.' * level}.{imported}")
+        return Reach(None, "missing")
+
+    # -- classes ----------------------------------------------------------------------
+    @dataclass
+    class _Found:
+        gates: dict[str, GateModel] = field(default_factory=dict)
+        hidden: str | None = None
+
+    def _class_gates(self, index: ModuleIndex, node: ast.ClassDef, depth: int,
+                     seen: set[tuple[int, str]]) -> ProjectIndex._Found:
+        found = ProjectIndex._Found(dict(index.class_gates(node)))
+        key = (id(index), node.name)
+        if depth > _MAX_DEPTH or key in seen:
+            return found
+        seen.add(key)
+        for base in node.bases:
+            base_found = self._base_gates(index, base, depth, seen)
+            for name, gate in base_found.gates.items():
+                found.gates.setdefault(name, gate)
+            if base_found.hidden and not found.hidden:
+                found.hidden = base_found.hidden
+        return found
+
+    def _base_gates(self, index: ModuleIndex, base: ast.expr, depth: int,
+                    seen: set[tuple[int, str]]) -> ProjectIndex._Found:
+        if isinstance(base, ast.Subscript):  # Generic[T], Base[Config]
+            base = base.value
+        text = ast.unparse(base)
+        if isinstance(base, ast.Name):
+            if base.id in _INERT_BASES and base.id not in index.classes:
+                return ProjectIndex._Found()
+            if base.id in index.classes and base.id not in index.imports:
+                return self._class_gates(index, index.classes[base.id], depth + 1, seen)
+            if base.id in index.imports:
+                module, level, imported = index.imports[base.id]
+                if imported is not None:
+                    return self._imported_class(index, module, level, imported, depth, seen, text)
+            return ProjectIndex._Found(hidden=text)
+        if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name):
+            if base.attr in _INERT_BASES:
+                return ProjectIndex._Found()
+            owner = index.imports.get(base.value.id)
+            if owner is not None:
+                module, level, imported = owner
+                module = module if imported is None else ".".join(p for p in (module, imported) if p)
+                return self._imported_class(index, module, level, base.attr, depth, seen, text)
+        return ProjectIndex._Found(hidden=text)
+
+    def _imported_class(self, index: ModuleIndex, module: str, level: int, name: str,
+                        depth: int, seen: set[tuple[int, str]], text: str) -> ProjectIndex._Found:
+        if name == REFERENCE_MIXIN and (module == REFERENCE_MODULE
+                                        or module.startswith(REFERENCE_MODULE + ".")):
+            return ProjectIndex._Found({REFERENCE_GATE.name: REFERENCE_GATE})
+        target = self._resolve(index, module, level)
+        if target is None or name not in target.classes:
+            return ProjectIndex._Found(hidden=text)
+        return self._class_gates(target, target.classes[name], depth + 1, seen)
+
+    # -- files ------------------------------------------------------------------------
+    def _resolve(self, index: ModuleIndex, module: str, level: int) -> ModuleIndex | None:
+        path = find_module_file(index.path, module, level)
+        if path is None:
+            return None
+        if path not in self._cache:
+            self._cache[path] = None  # an import cycle resolves to "unknown", not a loop
+            self._cache[path] = self._loader(path)
+        return self._cache[path]
+
+
+def find_module_file(importer: Path | None, module: str, level: int) -> Path | None:
+    """The file a ``from <module> import`` in ``importer`` names, searched by path only:
+    relative to the importer's package, or under one of the importer's ancestor folders."""
+    if importer is None:
+        return None
+    parts = [p for p in module.split(".") if p]
+    if level:
+        root = importer.parent
+        for _ in range(level - 1):
+            root = root.parent
+        roots = [root]
+    else:
+        roots = [importer.parent, *list(importer.parent.parents)[:8]]
+    for root in roots:
+        base = root.joinpath(*parts) if parts else root
+        for candidate in (base.with_suffix(".py") if parts else None, base / "__init__.py"):
+            if candidate is not None and candidate.is_file():
+                return candidate
+    return None

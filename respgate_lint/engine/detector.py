@@ -423,9 +423,12 @@ class _Judge:
         label = ast.unparse(call.func)
         class_name = frame.class_node.name if frame.class_node else None
         if gate is None or not gate.readable:
-            self._note(call, f"`{label}(...)`: respgate cannot read this gate's definition"
-                       + (f" ({gate.describe()} has no reason parameter; set gate-reason-param)"
-                          if gate is not None else "") + "; RGT002/RGT003 not checked")
+            if gate is not None:
+                why = f"{gate.describe()} has no reason parameter; set gate-reason-param"
+            else:
+                why = self._unreadable_why(call, frame)
+            self._note(call, f"`{label}(...)`: respgate cannot read this gate ({why}); "
+                             "RGT002/RGT003 not checked")
             return
         is_statement = isinstance(site.statement, ast.Expr) and site.statement.value is call
         if (gate.is_async and frame.kind == "function" and frame.is_async and is_statement
@@ -471,6 +474,21 @@ class _Judge:
         candidates = [m for m in [*index.methods.values(), *index.functions.values()]
                       if m.name == name]
         return candidates[0] if len(candidates) == 1 else None
+
+    def _unreadable_why(self, call: ast.Call, frame: Frame) -> str:
+        func = call.func
+        if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                and func.value.id == frame.self_name and frame.class_node is not None):
+            reach = self.project.method_gate(self.walker.index, frame.class_node, (func.attr,))
+            if reach.hidden:
+                return f"the class may inherit it from `{reach.hidden}`, which it cannot read"
+            return f"class {frame.class_node.name} and its bases define no `{func.attr}`"
+        if isinstance(func, ast.Name):
+            reach = self.project.function_gate(self.walker.index, func.id)
+            if reach.hidden:
+                return f"it is imported from `{reach.hidden}`, which it cannot read"
+            return f"no definition of `{func.id}` in reach"
+        return "the object it is called on is unknown"
 
     def _note(self, node: ast.expr, text: str) -> None:
         if text not in self._noted:

@@ -202,21 +202,22 @@ def _client(site: SiteFacts, gate: GateModel, span: Callable[[ast.AST], Span],
                     for s in with_param)
     if same_kind or any(s.receiver == receiver_text for s in gate.sends):
         return passed
-    fallback = gate.client_fallback
-    default = gate.param(param)
-    if default is not None and not default.required and fallback is not None:
-        return None  # the gate's own client: omit ours
-    if not with_param:
-        if gate.sends:
-            unsafe.append(f"{gate.describe()} does not send with its `{param}` parameter")
-        else:
-            unsafe.append(f"respgate cannot see how {gate.describe()} sends")
-        return passed
-    theirs = with_param[0]
-    raise _No(NotFixable.GATE_CLIENT,
-              f"{gate.describe()} sends {_wire_name(theirs.wire)} with "
-              f"`{_call_text(theirs.receiver, theirs.method, theirs.wire)}`; this site sends "
-              f"{_wire_name(wire)} with `{_call_text(receiver_text, send.method, wire)}`")
+    optional = not gate.param(param).required  # type: ignore[union-attr]
+    if with_param:
+        if optional and gate.client_fallback is not None:
+            return None  # the gate's own client when none is passed: omit ours
+        theirs = with_param[0]
+        raise _No(NotFixable.GATE_CLIENT,
+                  f"{gate.describe()} sends {_wire_name(theirs.wire)} with "
+                  f"`{_call_text(theirs.receiver, theirs.method, theirs.wire)}`; this site sends "
+                  f"{_wire_name(wire)} with `{_call_text(receiver_text, send.method, wire)}`")
+    if not gate.sends:
+        unsafe.append(f"respgate cannot see how {gate.describe()} sends")
+        return None if optional else passed
+    if optional:
+        return None  # the gate sends on its own connection, not with this parameter
+    unsafe.append(f"{gate.describe()} does not send with its `{param}` parameter")
+    return passed
 
 
 def _call_text(receiver: str, method: str, wire: str) -> str:

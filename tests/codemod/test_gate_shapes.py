@@ -1,0 +1,385 @@
+"""Real gate shapes: the rewrite must fit the gate the code base has, and still run.
+
+Each case is a small module with its own gate and a bypassing send. It is fixed with the
+real codemod, then imported and driven with fake clients: the create must reach the wire
+*through the gate* (the gate counts it), with its payload; or the site is left alone with
+the reason the engine gives. Nothing may raise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from respgate_lint.codemods.fixer import FixTask, fix_file
+from respgate_lint.config import Settings
+from respgate_lint.engine import NotFixable
+
+from .helpers import assert_sound_fix, fix_text
+
+
+# -- fake clients: each accepts exactly one kind of event, like the real ones ----------------
+class DictClient:
+    """``await client.send_event(dict)`` (a Realtime client wrapper)."""
+
+    def __init__(self, wire: list[dict[str, Any]]) -> None:
+        self.wire = wire
+
+    async def send_event(self, event: dict[str, Any]) -> None:
+        if not isinstance(event, dict):
+            raise TypeError(f"send_event takes a dict, got {type(event).__name__}")
+        self.wire.append(event)
+
+
+class TextSocket:
+    """``await ws.send(str)`` (a raw websocket: JSON text only)."""
+
+    def __init__(self, wire: list[dict[str, Any]]) -> None:
+        self.wire = wire
+
+    async def send(self, text: str) -> None:
+        if not isinstance(text, str):
+            raise TypeError(f"send takes text, got {type(text).__name__}")
+        self.wire.append(json.loads(text))
+
+
+class SyncSocket:
+    """``ws.send(str)`` without await (websocket-client, in a thread)."""
+
+    def __init__(self, wire: list[dict[str, Any]]) -> None:
+        self.wire = wire
+
+    def send(self, text: str) -> None:
+        self.wire.append(json.loads(text))
+
+
+def _load(path: Path, name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _fix_and_load(tmp_path: Path, source: str, name: str, **settings: Any) -> tuple[Any, Any]:
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source))
+    result = fix_file(FixTask(path, Settings().replace(**settings) if settings else Settings(),
+                              unsafe_fixes=False))
+    assert result.problem is None, result.problem
+    text = path.read_text()
+    assert_sound_fix(text) if not settings else compile(text, str(path), "exec")
+    return result, _load(path, f"gate_shape_{name}")
+
+
+SEED = '''
+    import json
+
+    class Bridge:
+        """The seed's production gate: reason first, client optional, no payload."""
+
+        def __init__(self, client, ws):
+            self.client, self.ws, self.gated = client, ws, []
+
+        async def trigger_response(self, reason, client=None, is_greeting=False, force=False):
+            client = client or self.client
+            self.gated.append(reason)
+            await client.send_event({"type": "response.create"})
+
+        async def on_tool_done(self, name):
+            if name == "book":
+                await self.client.send_event({"type": "response.create"})
+
+        async def on_drop(self):
+            await self.ws.send(json.dumps({"type": "response.create"}))
+
+        async def greet(self):
+            await self.client.send_event({"type": "response.create", "response": {"instructions": "Hi"}})
+'''
+
+
+def test_seed_gate_without_payload(tmp_path: Path) -> None:
+    result, module = _fix_and_load(tmp_path, SEED, "seed")
+    statuses = {s.line: (s.status, s.why) for s in result.sites}
+    assert [v[0] for v in statuses.values()] == ["rewritten", "rewritten", "not-fixed"]
+    assert statuses[max(statuses)][1].startswith(NotFixable.GATE_PAYLOAD.value)
+    text = (tmp_path / "seed.py").read_text()
+    assert 'await self.trigger_response("FUNCTION_BOOK", self.client, force=False)' in text
+    # a raw websocket is not what this gate sends with: its own client is used instead
+    assert 'await self.trigger_response("DROP", force=False)' in text
+    wire: list[dict[str, Any]] = []
+    bridge = module.Bridge(DictClient(wire), TextSocket(wire))
+    asyncio.run(bridge.on_tool_done("book"))
+    asyncio.run(bridge.on_drop())
+    assert bridge.gated == ["FUNCTION_BOOK", "DROP"]
+    assert wire == [{"type": "response.create"}] * 2
+
+
+def test_seed_gate_with_payload_parameter_keeps_the_payload(tmp_path: Path) -> None:
+    source = SEED.replace("is_greeting=False, force=False):",
+                          "is_greeting=False, force=False, response=None):").replace(
+        'await client.send_event({"type": "response.create"})\n',
+        'await client.send_event({"type": "response.create", **({"response": response} '
+        'if response else {})})\n', 1)
+    result, module = _fix_and_load(tmp_path, source, "seed_payload")
+    assert [s.status for s in result.sites] == ["rewritten"] * 3
+    wire: list[dict[str, Any]] = []
+    bridge = module.Bridge(DictClient(wire), TextSocket(wire))
+    asyncio.run(bridge.greet())
+    assert bridge.gated == ["GREET"]
+    assert wire == [{"type": "response.create", "response": {"instructions": "Hi"}}]
+
+
+def test_module_level_gate_client_first_is_called_directly(tmp_path: Path) -> None:
+    source = '''
+        import json
+
+        GATED = []
+
+        async def trigger_response(client, reason):
+            GATED.append(reason)
+            await client.send(json.dumps({"type": "response.create"}))
+
+        async def on_silence(ws):
+            await ws.send(json.dumps({"type": "response.create"}))
+
+        class Handler:
+            def __init__(self, ws):
+                self.ws = ws
+
+            async def on_timeout(self):
+                await self.ws.send(json.dumps({"type": "response.create"}))
+    '''
+    result, module = _fix_and_load(tmp_path, source, "module_gate")
+    text = (tmp_path / "module_gate.py").read_text()
+    assert "await trigger_response(ws, \"SILENCE\")" in text
+    assert "await trigger_response(self.ws, \"TIMEOUT\")" in text
+    assert "self.trigger_response" not in text
+    wire: list[dict[str, Any]] = []
+    asyncio.run(module.on_silence(TextSocket(wire)))
+    asyncio.run(module.Handler(TextSocket(wire)).on_timeout())
+    assert module.GATED == ["SILENCE", "TIMEOUT"] and len(wire) == 2
+
+
+def test_sync_gate_is_called_not_awaited(tmp_path: Path) -> None:
+    source = '''
+        import json
+
+        class Bridge:
+            def __init__(self, ws):
+                self.ws, self.gated = ws, []
+
+            def trigger_response(self, reason, force=False):
+                self.gated.append(reason)
+                self.ws.send(json.dumps({"type": "response.create"}))
+
+            def on_commit(self):
+                self.ws.send(json.dumps({"type": "response.create"}))
+    '''
+    result, module = _fix_and_load(tmp_path, source, "sync_gate")
+    text = (tmp_path / "sync_gate.py").read_text()
+    assert '        self.trigger_response("COMMIT", force=False)\n' in text
+    wire: list[dict[str, Any]] = []
+    bridge = module.Bridge(SyncSocket(wire))
+    bridge.on_commit()
+    assert bridge.gated == ["COMMIT"] and wire == [{"type": "response.create"}]
+
+
+def test_awaited_send_and_sync_gate_is_an_unsafe_fix(tmp_path: Path) -> None:
+    source = textwrap.dedent('''
+        class Bridge:
+            def trigger_response(self, reason):
+                self.loop.create_task(self.client.send_event({"type": "response.create"}))
+
+            async def on_done(self):
+                await self.client.send_event({"type": "response.create"})
+    ''')
+    fixed, result = fix_text(source)
+    assert fixed == source and result.sites[0].status == "unsafe"
+    assert "synchronous" in (result.sites[0].why or "")
+    fixed, result = fix_text(source, unsafe_fixes=True)
+    assert '        self.trigger_response("DONE")\n' in fixed and result.sites[0].unsafe
+
+
+def test_gate_that_sends_another_way_is_not_handed_a_raw_websocket(tmp_path: Path) -> None:
+    source = textwrap.dedent('''
+        import json
+
+        class Bridge:
+            async def trigger_response(self, reason, client):
+                await client.send_event({"type": "response.create"})
+
+            async def on_drop(self):
+                await self.ws.send(json.dumps({"type": "response.create"}))
+    ''')
+    fixed, result = fix_text(source)
+    assert fixed == source
+    why = result.sites[0].why or ""
+    assert why.startswith(NotFixable.GATE_CLIENT.value)
+    assert "client.send_event(...)" in why and "self.ws.send(...)" in why
+
+
+def test_gate_in_a_base_class_of_the_same_file_keeps_generic(tmp_path: Path) -> None:
+    source = '''
+        from typing import Generic, TypeVar
+
+        T = TypeVar("T")
+
+        class Gated:
+            async def trigger_response(self, reason, client=None, force=False):
+                self.gated.append(reason)
+                await (client or self.client).send_event({"type": "response.create"})
+
+        class Bridge(Gated, Generic[T]):
+            def __init__(self, client):
+                self.client, self.gated = client, []
+
+            async def on_tool(self):
+                await self.client.send_event({"type": "response.create"})
+    '''
+    result, module = _fix_and_load(tmp_path, source, "base_class")
+    assert [s.status for s in result.sites] == ["rewritten"]
+    wire: list[dict[str, Any]] = []
+    bridge = module.Bridge(DictClient(wire))
+    asyncio.run(bridge.on_tool())
+    assert bridge.gated == ["TOOL"] and wire == [{"type": "response.create"}]
+
+
+def test_gate_and_base_class_imported_from_other_files_of_the_tree(tmp_path: Path) -> None:
+    package = tmp_path / "agentpkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "base.py").write_text(textwrap.dedent('''
+        class Gated:
+            async def trigger_response(self, client, reason, *, response=None):
+                self.gated.append(reason)
+                await client.send_event({"type": "response.create", "response": response or {}})
+    '''))
+    (package / "gates.py").write_text(textwrap.dedent('''
+        GATED = []
+
+        async def trigger_response(reason, ws):
+            GATED.append(reason)
+            await ws.send_event({"type": "response.create"})
+    '''))
+    (package / "bridge.py").write_text(textwrap.dedent('''
+        from .base import Gated
+        from .gates import trigger_response as gated_send
+
+
+        class Bridge(Gated):
+            def __init__(self, client):
+                self.client, self.gated = client, []
+
+            async def on_tool(self):
+                await self.client.send_event({"type": "response.create", "response": {"a": 1}})
+
+
+        async def on_idle(ws):
+            await ws.send_event({"type": "response.create"})
+    '''))
+    result = fix_file(FixTask(package / "bridge.py", Settings()))
+    assert [s.status for s in result.sites] == ["rewritten", "rewritten"], result.sites
+    text = (package / "bridge.py").read_text()
+    assert 'await self.trigger_response(self.client, "TOOL", response={"a": 1})' in text
+    assert 'await gated_send("IDLE", ws)' in text
+    sys.path.insert(0, str(tmp_path))
+    try:
+        bridge_module = importlib.import_module("agentpkg.bridge")
+        gates_module = importlib.import_module("agentpkg.gates")
+        wire: list[dict[str, Any]] = []
+        bridge = bridge_module.Bridge(DictClient(wire))
+        asyncio.run(bridge.on_tool())
+        asyncio.run(bridge_module.on_idle(DictClient(wire)))
+        assert bridge.gated == ["TOOL"] and gates_module.GATED == ["IDLE"]
+        assert wire == [{"type": "response.create", "response": {"a": 1}},
+                        {"type": "response.create"}]
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [m for m in sys.modules if m.startswith("agentpkg")]:
+            del sys.modules[name]
+
+
+def test_third_party_base_is_not_fixed_without_add_mixin() -> None:
+    source = textwrap.dedent('''
+        from voiceframework import RealtimeApp
+
+        class Bot(RealtimeApp):
+            async def on_done(self):
+                await self.client.send_event({"type": "response.create"})
+    ''')
+    fixed, result = fix_text(source)
+    assert fixed == source
+    assert result.sites[0].why == NotFixable.HIDDEN_BASE.value + ": `RealtimeApp`"
+
+
+def test_keyword_only_reason_and_kwargs_gate() -> None:
+    source = textwrap.dedent('''
+        class Bridge:
+            async def trigger_response(self, *, reason, client, **options):
+                await client.send_event({"type": "response.create", **options})
+
+            async def a(self):
+                await self.client.send_event({"type": "response.create"})
+
+            async def b(self):
+                await self.client.send_event({"type": "response.create", "response": {"x": 1}})
+    ''')
+    fixed, result = fix_text(source)
+    assert 'await self.trigger_response(reason="A", client=self.client)' in fixed
+    assert result.sites[1].status == "unsafe" and "**kwargs" in (result.sites[1].why or "")
+    fixed, _ = fix_text(source, unsafe_fixes=True)
+    assert ('await self.trigger_response(reason="B", client=self.client, response={"x": 1})'
+            in fixed)
+
+
+def test_reason_parameter_named_by_setting() -> None:
+    source = textwrap.dedent('''
+        class Bridge:
+            async def trigger_response(self, why, client):
+                await client.send_event({"type": "response.create"})
+
+            async def a(self):
+                await self.client.send_event({"type": "response.create"})
+    ''')
+    fixed, result = fix_text(source)
+    assert fixed == source and (result.sites[0].why or "").startswith(NotFixable.GATE_SHAPE.value)
+    assert "gate-reason-param" in (result.sites[0].why or "")
+    fixed, _ = fix_text(source, Settings().replace(gate_reason_param="why"))
+    assert 'await self.trigger_response("A", self.client)' in fixed
+
+
+def test_client_parameter_named_by_setting() -> None:
+    source = textwrap.dedent('''
+        class Bridge:
+            async def trigger_response(self, reason, link):
+                await self.send_via(link)
+
+            async def a(self):
+                await self.pipe.send_event({"type": "response.create"})
+    ''')
+    fixed, result = fix_text(source)
+    assert fixed == source and result.sites[0].status in ("unsafe", "not-fixed")
+    settings = Settings().replace(gate_client_param="link")
+    fixed, result = fix_text(source, settings, unsafe_fixes=True)
+    assert 'await self.trigger_response("A", self.pipe)' in fixed
+
+
+@pytest.mark.parametrize("gate", [
+    "def trigger_response(self, reason, client, mode):",
+    "async def trigger_response(self, reason, client, /, mode, *, force=False):",
+])
+def test_gate_requiring_an_argument_the_site_cannot_give_is_not_fixed(gate: str) -> None:
+    source = (f"class Bridge:\n    {gate}\n        pass\n\n    async def a(self):\n"
+              "        await self.client.send_event({'type': 'response.create'})\n")
+    fixed, result = fix_text(source)
+    assert fixed == source
+    assert (result.sites[0].why or "").startswith(NotFixable.GATE_REQUIRED.value)

@@ -6,7 +6,6 @@ picklable data. Never raises for one bad file: every problem becomes part of the
 
 from __future__ import annotations
 
-import difflib
 import traceback
 from dataclasses import dataclass, field
 from functools import partial
@@ -17,7 +16,8 @@ from respgate_lint.engine import Finding
 from respgate_lint.files import FileProblem, read_source, write_atomic
 from respgate_lint.runner import code_selected
 
-from .rewrite import RewriteResult, Site, rewrite_source
+from .diff import patch_name, unified_diff
+from .rewrite import Site, rewrite_source
 
 __all__ = ["FileFix", "FixTask", "fix_file"]
 
@@ -39,7 +39,7 @@ class FileFix:
     sites: list[Site] = field(default_factory=list)
     notes: list[tuple[int, str]] = field(default_factory=list)
     changed: bool = False          # written (or, with --diff, would be)
-    diff: str = ""
+    diff: bytes = b""             # the file's own bytes: see codemods.diff
     problem: str | None = None     # one line: the file could not be read/parsed/written
     internal: bool = False         # the problem is our bug, not the file's (exit 2)
 
@@ -88,7 +88,7 @@ def _fix_file(task: FixTask) -> FileFix:
         return fix
     fix.changed = True
     if task.want_diff:
-        fix.diff = _diff(path, loaded.text, result, loaded.encoding)
+        fix.diff = unified_diff(patch_name(path), loaded.data, result.data)
     if task.write:
         problem = write_atomic(loaded, result.data)
         if problem is not None:
@@ -96,17 +96,3 @@ def _fix_file(task: FixTask) -> FileFix:
             fix.problem = problem.message
     return fix
 
-
-def _diff(path: Path, old_text: str, result: RewriteResult, encoding: str) -> str:
-    new_text = result.data.decode(encoding)
-    new_text = new_text.removeprefix("\ufeff")
-    name = path.as_posix()
-    lines = difflib.unified_diff(old_text.splitlines(keepends=True),
-                                 new_text.splitlines(keepends=True),
-                                 fromfile=f"a/{name}", tofile=f"b/{name}")
-    out = []
-    for line in lines:
-        if not line.endswith(("\n", "\r")):
-            line += "\n\\ No newline at end of file\n"
-        out.append(line.replace("\r\n", "\n").replace("\r", "\n"))
-    return "".join(out)

@@ -10,12 +10,9 @@ import ast
 import io
 import tokenize
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from respgate_lint.engine import Finding
-
-if TYPE_CHECKING:
-    from .rewrite import _Offsets
+from respgate_lint.sourcetext import ByteOffsets
 
 __all__ = ["MIXIN_MODULE", "MIXIN_NAME", "enclosing_class", "mixin_splices"]
 
@@ -33,7 +30,7 @@ def enclosing_class(tree: ast.Module, finding: Finding) -> ast.ClassDef | None:
     return best
 
 
-def _header_insert(node: ast.ClassDef, text: str, offsets: _Offsets) -> tuple[int, bytes]:
+def _header_insert(node: ast.ClassDef, text: str, offsets: ByteOffsets) -> tuple[int, bytes]:
     """Where and what to insert in ``class Name...:`` to add the mixin as the first base."""
     firsts = [(b.lineno, b.col_offset) for b in node.bases]
     firsts += [(k.lineno, k.col_offset) for k in node.keywords]
@@ -64,7 +61,7 @@ def _header_insert(node: ast.ClassDef, text: str, offsets: _Offsets) -> tuple[in
     raise ValueError(f"cannot find the header of class {node.name}")  # pragma: no cover
 
 
-def _import_insert(tree: ast.Module, offsets: _Offsets) -> tuple[int, bytes] | None:
+def _import_insert(tree: ast.Module, offsets: ByteOffsets) -> tuple[int, bytes] | None:
     """After the module's leading docstring and imports; None if it is imported already."""
     for stmt in tree.body:
         if isinstance(stmt, ast.ImportFrom) and any(a.name == MIXIN_NAME and not a.asname
@@ -86,7 +83,7 @@ def _import_insert(tree: ast.Module, offsets: _Offsets) -> tuple[int, bytes] | N
     return offsets.line_start_byte(after), offsets.encode(line)
 
 
-def mixin_splices(tree: ast.Module, text: str, offsets: _Offsets,
+def mixin_splices(tree: ast.Module, text: str, offsets: ByteOffsets,
                   findings: Iterable[Finding]) -> list[tuple[int, bytes]]:
     """Insertions for every class of ``findings`` plus the import (once)."""
     inserts: list[tuple[int, bytes]] = []

@@ -11,7 +11,6 @@ before anything is returned as "changed".
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -25,7 +24,7 @@ from respgate_lint.engine import (
     split_suppressed,
     user_code_warnings_silenced,
 )
-from respgate_lint.engine.scopes import LineIndex
+from respgate_lint.sourcetext import ByteOffsets, first_newline, normalize_newlines
 
 from .mixin import MIXIN_NAME, enclosing_class, mixin_splices
 from .payload import PayloadError, build_gate_call
@@ -34,8 +33,6 @@ from .reasons import assign_reasons
 __all__ = ["NOQA_WHY", "RewriteResult", "Site", "rewrite_source"]
 
 NOQA_WHY = "silenced with # noqa"
-_NEWLINE_BYTES = re.compile(rb"\r\n?|\n")
-_NEWLINE_TEXT = re.compile(r"\r\n?|\n")
 
 
 @dataclass(frozen=True)
@@ -67,38 +64,6 @@ class _Splice:
     data: bytes
 
 
-class _Offsets:
-    """(line, character column) -> byte offset in the original bytes, and back to text."""
-
-    def __init__(self, data: bytes, text: str, encoding: str) -> None:
-        self.data = data
-        self.text_lines = LineIndex(text)
-        self.encoding = "utf-8" if encoding == "utf-8-sig" else encoding
-        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-        self.byte_starts = [bom] + [m.end() for m in _NEWLINE_BYTES.finditer(data, bom)]
-        self.newline = _first_newline(text) or "\n"
-
-    def char_offset(self, line: int, col: int) -> int:
-        return self.text_lines.starts[line - 1] + col
-
-    def byte_offset(self, line: int, col: int) -> int:
-        prefix = self.text_lines.text(line)[:col]
-        return self.byte_starts[line - 1] + len(prefix.encode(self.encoding))
-
-    def line_start_byte(self, line: int) -> int:
-        if line > len(self.byte_starts):
-            return len(self.data)
-        return self.byte_starts[line - 1]
-
-    def encode(self, text: str) -> bytes:
-        return text.encode(self.encoding)
-
-
-def _first_newline(text: str) -> str | None:
-    match = _NEWLINE_TEXT.search(text)
-    return match.group() if match else None
-
-
 def rewrite_source(data: bytes, text: str, encoding: str, settings: Settings, *,
                    filename: str = "<unknown>", add_mixin: bool = False,
                    selected: Callable[[Finding], bool] | None = None) -> RewriteResult:
@@ -111,7 +76,7 @@ def rewrite_source(data: bytes, text: str, encoding: str, settings: Settings, *,
     if not findings:
         return result
     kept, silenced = split_suppressed(findings, text)
-    offsets = _Offsets(data, text, encoding)
+    offsets = ByteOffsets(data, text, encoding)
     fixable = sorted((f for f in kept if f.fixable), key=lambda f: (f.statement.line, f.statement.col))
     reasons = assign_reasons(fixable, analysis.gate_reasons, settings.tool_reason_prefix)
     by_site: dict[int, Site] = {}
@@ -203,14 +168,14 @@ def _apply(data: bytes, splices: list[_Splice]) -> bytes:
     return b"".join(parts)
 
 
-def _rewrite_statement(finding: Finding, reason: str, gate: str, offsets: _Offsets) -> _Splice:
+def _rewrite_statement(finding: Finding, reason: str, gate: str, offsets: ByteOffsets) -> _Splice:
     """The bytes that replace one statement (an awaited send) with the gate call."""
     stmt = finding.statement
     start = offsets.char_offset(stmt.line, stmt.col)
     end = offsets.char_offset(stmt.end_line, stmt.end_col)
     segment = offsets.text_lines.source[start:end]
-    newline = _first_newline(segment) or offsets.newline
-    normalized = _NEWLINE_TEXT.sub("\n", segment)
+    newline = first_newline(segment) or offsets.newline
+    normalized = normalize_newlines(segment)
     line_text = offsets.text_lines.text(stmt.line)
     indent = line_text[:len(line_text) - len(line_text.lstrip(" \t"))]
     self_name = (finding.context.self_name if finding.context else None) or "self"

@@ -46,7 +46,7 @@ def unified_diff(name: str, old: bytes, new: bytes, context: int = 3) -> bytes:
     a, b = lf_lines(old), lf_lines(new)
     encoded = os.fsencode(name)
     out = [b"--- a/" + encoded + b"\n", b"+++ b/" + encoded + b"\n"]
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, a, b)  # autojunk: fast on huge files, still exact
     for group in matcher.get_grouped_opcodes(context):
         first, last = group[0], group[-1]
         out.append(b"@@ -%s +%s @@\n" % (_range(first[1], last[2]), _range(first[3], last[4])))

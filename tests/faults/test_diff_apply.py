@@ -167,13 +167,17 @@ def test_the_whole_multi_file_diff_applies(fixed: tuple[Path, dict[str, bytes], 
         assert (patch_root / name).read_bytes() == written[name], name
 
 
-def test_in_process_diff_is_the_same_bytes(fixed: tuple[Path, dict[str, bytes], bytes]) -> None:
-    """click's CliRunner (how most tests and embedders call the CLI) gets the same bytes."""
+@pytest.mark.parametrize("absolute", [False, True])
+def test_in_process_diff_is_the_same_bytes(fixed: tuple[Path, dict[str, bytes], bytes],
+                                           absolute: bool) -> None:
+    """click's CliRunner (how most tests and embedders call the CLI) gets the same bytes; an
+    absolute path under the current folder is named relative to it, so -p1 finds it there."""
     original, _, patch = fixed
     old = Path.cwd()
     os.chdir(original)
     try:
-        result = CliRunner().invoke(cli, ["fix", "--diff", "--add-mixin", "pkg"])
+        target = str(original / "pkg") if absolute else "pkg"
+        result = CliRunner().invoke(cli, ["fix", "--diff", "--add-mixin", target])
     finally:
         os.chdir(old)
     assert result.exit_code == 1

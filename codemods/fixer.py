@@ -6,7 +6,6 @@ picklable data. Never raises for one bad file: every problem becomes part of the
 
 from __future__ import annotations
 
-import difflib
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +14,8 @@ from respgate_lint.config import Settings
 from respgate_lint.files import write_atomic
 from respgate_lint.runner import check_file
 
-from .rewrite import RewriteResult, Site, rewrite_file
+from .diff import patch_name, unified_diff
+from .rewrite import Site, rewrite_file
 
 __all__ = ["FileFix", "FixTask", "fix_file"]
 
@@ -38,7 +38,7 @@ class FileFix:
     sites: list[Site] = field(default_factory=list)
     notes: list[tuple[int, str]] = field(default_factory=list)
     changed: bool = False          # written (or, with --diff, would be)
-    diff: str = ""
+    diff: bytes = b""             # the file's own bytes: see codemods.diff
     problem: str | None = None     # one line: the file could not be read/parsed/written
     internal: bool = False         # the problem is our bug, not the file's (exit 2)
 
@@ -73,7 +73,7 @@ def _fix_file(task: FixTask) -> FileFix:
     assert loaded is not None
     fix.changed = True
     if task.want_diff:
-        fix.diff = _diff(path, loaded.text, result, loaded.encoding)
+        fix.diff = unified_diff(patch_name(path), loaded.data, result.data)
     if task.write:
         problem = write_atomic(loaded, result.data)
         if problem is not None:
@@ -81,17 +81,3 @@ def _fix_file(task: FixTask) -> FileFix:
             fix.problem = problem.message
     return fix
 
-
-def _diff(path: Path, old_text: str, result: RewriteResult, encoding: str) -> str:
-    new_text = result.data.decode(encoding)
-    new_text = new_text.removeprefix("\ufeff")
-    name = path.as_posix()
-    lines = difflib.unified_diff(old_text.splitlines(keepends=True),
-                                 new_text.splitlines(keepends=True),
-                                 fromfile=f"a/{name}", tofile=f"b/{name}")
-    out = []
-    for line in lines:
-        if not line.endswith(("\n", "\r")):
-            line += "\n\\ No newline at end of file\n"
-        out.append(line.replace("\r\n", "\n").replace("\r", "\n"))
-    return "".join(out)

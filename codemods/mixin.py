@@ -14,8 +14,7 @@ import tokenize
 from collections.abc import Iterable
 
 from respgate_lint.engine import Finding
-
-from .offsets import ByteOffsets
+from respgate_lint.sourcetext import ByteOffsets
 
 __all__ = ["MIXIN_MODULE", "MIXIN_NAME", "enclosing_class", "mixin_splices", "observe_note"]
 

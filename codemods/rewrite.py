@@ -11,8 +11,6 @@ replacement text, which is what SARIF reports as the site's fix.
 
 from __future__ import annotations
 
-import ast
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,16 +19,15 @@ from respgate_lint.engine import Finding, Safety, Span, user_code_warnings_silen
 from respgate_lint.engine import parse_source
 from respgate_lint.files import SourceFile
 from respgate_lint.runner import FileResult, check_source
+from respgate_lint.sourcetext import ByteOffsets, first_newline, normalize_newlines
 
 from .gate_call import render_gate_call, statement_comments
-from .offsets import ByteOffsets, first_newline
 from .mixin import mixin_splices, observe_note
 from .reasons import assign_reasons
 
 __all__ = ["NOQA_WHY", "RewriteResult", "Site", "rewrite_file", "rewrite_source"]
 
 NOQA_WHY = "silenced with # noqa"
-_NEWLINE_TEXT = re.compile(r"\r\n?|\n")
 
 
 @dataclass(frozen=True)
@@ -190,11 +187,11 @@ def _rewrite_statement(finding: Finding, reason: str, offsets: ByteOffsets) -> t
     stmt = finding.statement
     segment = offsets.text_between(stmt)
     newline = first_newline(segment) or offsets.newline
-    normalized = _NEWLINE_TEXT.sub("\n", segment)
+    normalized = normalize_newlines(segment)
     line_text = offsets.text_lines.text(stmt.line)
     indent = line_text[:len(line_text) - len(line_text.lstrip(" \t"))]
     new_text = render_gate_call(
-        fix, reason, lambda span: _NEWLINE_TEXT.sub("\n", offsets.text_between(span)),
+        fix, reason, lambda span: normalize_newlines(offsets.text_between(span)),
         statement_comments(normalized, stmt), finding.span.line != finding.span.end_line, indent)
     if newline != "\n":
         new_text = new_text.replace("\n", newline)

@@ -60,10 +60,6 @@ class SourceFile:
     encoding: str          # as detected: "utf-8", "utf-8-sig" (BOM), "latin-1", ...
     stat: os.stat_result | None = None   # None: not read from disk (the LibCST command)
 
-    @property
-    def has_bom(self) -> bool:
-        return self.encoding == "utf-8-sig"
-
     def encode(self, text: str) -> bytes:
         """Text back to bytes in the file's own encoding (a BOM stays a BOM)."""
         return text.encode(self.encoding)

@@ -101,15 +101,18 @@ class FixReporter:
         if result.changed:
             self.changed += 1
 
-    def _diff(self, text: str) -> None:
+    def _diff(self, data: bytes) -> None:
+        """The diff is the files' own bytes (see codemods.diff): written as bytes, so a
+        redirected diff applies; decoded only to be coloured on a terminal."""
         if use_rich(sys.stdout):
             from rich.console import Console
             from rich.syntax import Syntax
 
+            text = data.decode("utf-8", "replace")
             Console(highlight=False, soft_wrap=True).print(Syntax(text, "diff", theme="ansi_dark",
                                                   background_color="default"), end="")
         else:
-            click.echo(text, nl=False)
+            click.echo(data, nl=False)
 
     # -- the end ---------------------------------------------------------------------------
     def summary(self) -> None:

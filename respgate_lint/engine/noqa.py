@@ -12,6 +12,7 @@ import io
 import re
 import tokenize
 
+from ..sourcetext import split_lines
 from .findings import Finding
 
 __all__ = ["NOQA_RE", "is_suppressed", "noqa_map", "split_suppressed"]
@@ -20,7 +21,6 @@ __all__ = ["NOQA_RE", "is_suppressed", "noqa_map", "split_suppressed"]
 NOQA_RE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
 NOQA_FILE_RE = re.compile(r"\s*# flake8[:=]\s*noqa", re.IGNORECASE)
 _SEP = re.compile(r"[,\s]")
-_LINES = re.compile(r"[^\n]*\n|[^\n]+$")
 
 # line -> codes silenced there (None: every code); the key 0 means "the whole file".
 NoqaMap = dict[int, "frozenset[str] | None"]
@@ -30,8 +30,11 @@ def noqa_map(source: str) -> NoqaMap:
     """Which lines carry a noqa comment, computed only when the text mentions noqa."""
     if "noqa" not in source.lower():
         return {}
-    # Split like the tokenizer's readline (only "\n" ends a line), never on \f or \u2028.
-    lines = _LINES.findall(source)
+    # flake8 reads the file with universal newlines (tokenize.open) and its tokenizer's
+    # readline then splits at "\n": so "\r\n", "\r" and "\n" end a line and nothing else
+    # does (never \f or \u2028, as str.splitlines would). That is sourcetext's physical
+    # line: a CR-only file is silenced on the lines flake8 silences and the engine reports.
+    lines = split_lines(source)
     if any(NOQA_FILE_RE.match(line) for line in lines):
         return {0: None}
     result: NoqaMap = {}
@@ -48,7 +51,9 @@ def noqa_map(source: str) -> NoqaMap:
 def _line_ranges(source: str, count: int) -> list[tuple[int, int]]:
     """Physical line ranges flake8 searches together (multi-line strings join lines)."""
     try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+        # newline=None: the universal-newline lines flake8 gives its tokenizer (see above).
+        readline = io.StringIO(source, newline=None).readline
+        tokens = list(tokenize.generate_tokens(readline))
     except (tokenize.TokenError, SyntaxError):
         return [(n, n) for n in range(1, count + 1)]
     ranges = []

@@ -7,11 +7,10 @@ this expression" and "where are we".
 from __future__ import annotations
 
 import ast
-import bisect
-import re
 from dataclasses import dataclass, field
 
 from ..config import Settings
+from ..sourcetext import LineIndex  # the one line model; re-exported for the detector
 from .events import EventMatch, EventMatcher, ModuleFacts
 from .gates import GateModel
 
@@ -40,37 +39,6 @@ class Frame:
     gate: GateModel | None = None          # the gate whose body this is (nested helpers too)
     class_node: ast.ClassDef | None = None  # the innermost enclosing class
     functions: tuple[str, ...] = field(default=())  # enclosing def names, innermost first
-
-
-class LineIndex:
-    """Line starts of a source text, split the way the tokenizer splits (\\r\\n, \\r, \\n)."""
-
-    _NEWLINE = re.compile(r"\r\n?|\n")
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.starts = [0] + [m.end() for m in self._NEWLINE.finditer(source)]
-
-    def line_of(self, offset: int) -> int:
-        """1-based line number holding a character offset."""
-        return bisect.bisect_right(self.starts, offset)
-
-    def text(self, line: int) -> str:
-        start = self.starts[line - 1]
-        end = self.starts[line] if line < len(self.starts) else len(self.source)
-        return self.source[start:end]
-
-    def char_col(self, line: int, byte_col: int) -> int:
-        """``ast`` columns are UTF-8 byte offsets; editors and libcst count characters."""
-        if line > len(self.starts):
-            return byte_col
-        text = self.text(line)
-        if text.isascii():
-            return byte_col
-        return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
-
-    def lines_matching(self, regex: re.Pattern[str]) -> set[int]:
-        return {self.line_of(m.start()) for m in regex.finditer(self.source)}
 
 
 def branch_label(test: ast.expr) -> tuple[str, str] | None:

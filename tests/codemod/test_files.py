@@ -99,7 +99,7 @@ def test_diff_mode_writes_nothing(tmp_path: Path) -> None:
     path.write_bytes(_module().encode())
     result = _fix(path, write=False, want_diff=True)
     assert result.changed and path.read_bytes() == _module().encode()
-    assert f"-{SEND}" in result.diff and f"+{GATE}" in result.diff
+    assert f"-{SEND}".encode() in result.diff and f"+{GATE}".encode() in result.diff
 
 
 def test_syntax_error_reported(tmp_path: Path) -> None:

@@ -158,7 +158,7 @@ def realtime_modules(draw: st.DrawFn, max_depth: int = 3) -> str:
     """Source text of one module full of Realtime sends and traps (always parses)."""
     header = [
         "import json", "import typing", "from events import RESPONSE_CREATE, SendEvents, "
-        "ResponseCreateEvent", "EVENT_RESPONSE_CREATE = 'response.create'",
+        "ResponseCreateEvent", "from respgate_lint.runtime import GatedResponseMixin", "EVENT_RESPONSE_CREATE = 'response.create'",
         "RESPONSE_CREATED = 'response.created'", "",
     ]
     parts: list[str] = []

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from respgate_lint.codemods.rewrite import rewrite_source
 from respgate_lint.engine import analyze_source
+from respgate_lint.sourcetext import span_text, split_lines
 
 from .programs import DEFAULT, WIDE, parses
 from .realtime_programs import realtime_modules
@@ -31,6 +32,7 @@ def _assert_safe_and_idempotent(source: str, settings=DEFAULT) -> None:  # type:
     data = source.encode("utf-8")
     first = _fix(data, settings)
     assert first.error is None, first.error
+    _assert_safe_fixes_applied(source, first, settings)
     if not first.changed:
         assert first.data == data
         return
@@ -45,6 +47,25 @@ def _assert_safe_and_idempotent(source: str, settings=DEFAULT) -> None:  # type:
     before = [f for f in analyze_source(source, settings).findings if f.code == "RGT001"]
     after = [f for f in analyze_source(new_text, settings).findings if f.code == "RGT001"]
     assert len(after) == len(before) - rewritten, new_text
+
+
+def _assert_safe_fixes_applied(source: str, result, settings) -> None:  # type: ignore[no-untyped-def]
+    """"Fixable" always means "rewritten, and every carried payload value is in the output"."""
+    lines = split_lines(source)
+    sites = {(s.line, s.col): s for s in result.sites}
+    new_text = result.data.decode("utf-8")
+    for finding in analyze_source(source, settings).findings:
+        if finding.code != "RGT001" or not finding.safe_fix:
+            continue
+        site = sites[(finding.line, finding.col)]
+        if site.status == "noqa" or site.why == "shares a statement with another rewritten send":
+            continue
+        assert site.status == "rewritten", (site, source)
+        assert finding.fix is not None
+        for arg in finding.fix.args:
+            if arg.span is not None:
+                carried = span_text(lines, arg.span)
+                assert carried and carried in new_text, (carried, new_text)
 
 
 @given(realtime_modules())

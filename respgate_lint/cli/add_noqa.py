@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..engine.findings import Finding
-from ..engine.noqa import NOQA_RE, _line_ranges
+from ..engine.noqa import NOQA_RE, logical_line_ranges
 from ..files import FileProblem, SourceFile, write_atomic
 from ..sourcetext import split_lines, strip_eol
 
@@ -33,7 +33,7 @@ def add_noqa_text(text: str, findings: list[Finding]) -> tuple[str, int]:
     if not findings:
         return text, 0
     lines = split_lines(text)
-    ranges = _line_ranges(text, len(lines))
+    ranges = logical_line_ranges(text, len(lines))
     wanted: dict[tuple[int, int], set[str]] = defaultdict(set)
     for finding in findings:
         wanted[_range_of(ranges, finding.line)].add(finding.code)

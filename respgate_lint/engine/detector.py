@@ -45,6 +45,9 @@ from .scopes import (
 __all__ = ["analyze_tree", "project_index"]
 
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Project gates under other names: a verb of asking plus "response", or "gate" in the name.
+_GATE_LIKE = re.compile(r"(?i)^_*(?:maybe_)?(?:trigger|request|schedule|gate)(?:_[a-z]+)?_response$"
+                        r"|^_*\w*gate(?:d)?_(?:response|create)\w*$|^_*\w*response_gate\w*$")
 _SCOPED_EXPRS = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
@@ -347,10 +350,12 @@ class _Walker:
         )
 
     def _in_gate_lookalike(self, functions: tuple[str, ...]) -> bool:
-        """Inside ``_trigger_response`` (not a gate unless configured): rewriting its send
-        into a gate call would bury the team's own gate and its reason argument."""
+        """Inside a function named like a gate but not configured as one (``_trigger_response``,
+        ``request_response``, ``maybe_request_response``): rewriting its send into a gate call
+        would gate twice and bury the team's own gate and its reason argument."""
         gates = self.settings.gate_functions
-        return any(name not in gates and name.strip("_") in gates for name in functions)
+        return any(name not in gates and (name.strip("_") in gates or _GATE_LIKE.match(name))
+                   for name in functions)
 
     # -- judging: the second pass -------------------------------------------------------
     def judge(self, project: ProjectIndex, add_mixin: bool = False) -> FileAnalysis:

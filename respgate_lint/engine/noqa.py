@@ -15,7 +15,7 @@ import tokenize
 from ..sourcetext import split_lines
 from .findings import Finding
 
-__all__ = ["NOQA_RE", "is_suppressed", "noqa_map", "split_suppressed"]
+__all__ = ["NOQA_RE", "is_suppressed", "logical_line_ranges", "noqa_map", "split_suppressed"]
 
 # flake8's own patterns (flake8/defaults.py).
 NOQA_RE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
@@ -38,7 +38,7 @@ def noqa_map(source: str) -> NoqaMap:
     if any(NOQA_FILE_RE.match(line) for line in lines):
         return {0: None}
     result: NoqaMap = {}
-    for first, last in _line_ranges(source, len(lines)):
+    for first, last in logical_line_ranges(source, len(lines)):
         match = NOQA_RE.search("".join(lines[first - 1:last]))
         if match:
             codes = match.group("codes")
@@ -48,7 +48,7 @@ def noqa_map(source: str) -> NoqaMap:
     return result
 
 
-def _line_ranges(source: str, count: int) -> list[tuple[int, int]]:
+def logical_line_ranges(source: str, count: int) -> list[tuple[int, int]]:
     """Physical line ranges flake8 searches together (multi-line strings join lines)."""
     try:
         # newline=None: the universal-newline lines flake8 gives its tokenizer (see above).

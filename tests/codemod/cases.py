@@ -304,6 +304,13 @@ NOT_FIXED = [
         async def _trigger_response(self, reason):
             await self.client.send_event({"type": "response.create"})
     '''), NotFixable.GATE_LOOKALIKE.value),
+    ("project-gate-under-another-name", _m('''
+        async def _request_response(self, ws, why, *, owed=False):
+            if self.in_flight:
+                self.owed.append(why)
+                return
+            await ws.send(json.dumps({"type": "response.create"}))
+    '''), NotFixable.GATE_LOOKALIKE.value),
     ("handed-off", _m('''
         async def greet(self):
             await asyncio.to_thread(self.ws.send, json.dumps({"type": "response.create"}))

@@ -113,6 +113,15 @@ def bench_huge_file(runs: int, workdir: Path) -> list[Row]:
                     'python -c "import ast; ast.parse(open(f).read())"', theirs,
                     target="<= 1.5x ast.parse", limit=1.5,
                     note=f"median of {runs}, whole process"))
+    sarif, json_ = median_pair(
+        lambda: run_process([*_respgate(), "check", "--output-format", "sarif", str(path)])[0],
+        lambda: run_process([*_respgate(), "check", "--output-format", "json", str(path)])[0],
+        runs)
+    rows.append(Row("check: huge file, SARIF with fixes", corpus,
+                    "respgate check --output-format sarif FILE", sarif,
+                    "respgate check --output-format json FILE", json_,
+                    target="<= 2x JSON", limit=2.0,
+                    note=f"median of {runs}, whole process; SARIF carries every site's fix"))
     return rows
 
 

@@ -11,6 +11,7 @@ replacement text, which is what SARIF reports as the site's fix.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,9 +70,13 @@ def rewrite_source(data: bytes, text: str, encoding: str, settings: Settings, *,
     return rewrite_file(result, settings, unsafe_fixes=unsafe_fixes)
 
 
-def rewrite_file(result: FileResult, settings: Settings, *,
-                 unsafe_fixes: bool = False) -> RewriteResult:
-    """Apply the fixes of one analysed file (``check_source(..., keep=True)``)."""
+def rewrite_file(result: FileResult, settings: Settings, *, unsafe_fixes: bool = False,
+                 sites_only: bool = False) -> RewriteResult:
+    """Apply the fixes of one analysed file (``check_source(..., keep=True)``).
+
+    ``sites_only``: name the reasons and write each site's replacement, but build no new
+    module (SARIF needs only the replacements, each checked to parse on its own).
+    """
     source = result.source
     if result.problem is not None or source is None:
         problem = result.problem.message if result.problem else None
@@ -96,6 +101,8 @@ def rewrite_file(result: FileResult, settings: Settings, *,
     for finding in silenced:
         sites[id(finding)] = Site(finding.line, finding.col, "noqa", why=NOQA_WHY)
     out.sites = sorted(sites.values(), key=lambda s: (s.line, s.col))
+    if sites_only:
+        return out
     mixin = [f for f in applied if f.fix is not None and f.fix.add_mixin_to]
     if mixin and result.tree is not None:
         for start, insert in mixin_splices(result.tree, source.text, offsets, mixin):
@@ -123,6 +130,10 @@ def _apply_one(finding: Finding, reason: str, offsets: ByteOffsets, splices: lis
     assert fix is not None
     unsafe = fix.safety is Safety.UNSAFE
     splice, new_text = _rewrite_statement(finding, reason, offsets)
+    problem = _statement_error(new_text)
+    if problem is not None:
+        return Site(finding.line, finding.col, "internal",
+                    why=f"internal error: the rewrite does not parse ({problem}); left alone")
     replacement = (finding.statement, new_text)
     if unsafe and not unsafe_fixes:
         return Site(finding.line, finding.col, "unsafe", reason=reason, why=fix.note,
@@ -141,6 +152,17 @@ def _one_per_class(findings: list[Finding]) -> list[Finding]:
     for finding in findings:
         seen.setdefault(finding.fix.add_mixin_to if finding.fix else None, finding)
     return list(seen.values())
+
+
+def _statement_error(text: str) -> str | None:
+    """None if one rewritten statement parses on its own (continuation lines keep their
+    indentation, which is free inside the call's parentheses)."""
+    try:
+        with user_code_warnings_silenced():
+            ast.parse(text)
+        return None
+    except (SyntaxError, ValueError) as exc:
+        return str(exc)
 
 
 def _verify(new_data: bytes, old_data: bytes, filename: str) -> str | None:

@@ -49,6 +49,7 @@ class FileResult:
     gate_reasons: list[str] = field(default_factory=list)  # literal reasons already in use
     notes: list[tuple[int, str]] = field(default_factory=list)  # (line, text) for --verbose
     tree: ast.Module | None = None     # only when asked for (the fix needs it)
+    replacements: dict[tuple[int, int], Any] | None = None  # SARIF: each site's fix text
 
     @property
     def silenced(self) -> int:
@@ -177,10 +178,14 @@ def iter_files(paths: Iterable[str | Path], resolver: SettingsResolver,
 
 
 def check_paths(paths: Iterable[str | Path], resolver: SettingsResolver,
-                exclude: Iterable[str] = ()) -> Iterator[FileResult]:
-    """One result per discovered file, in a stable order (streaming)."""
+                exclude: Iterable[str] = (), *, keep: bool = False) -> Iterator[FileResult]:
+    """One result per discovered file, in a stable order (streaming). ``keep``: results with
+    findings also hold their tree (the caller drops it when done)."""
     for item in iter_files(paths, resolver, exclude):
         if isinstance(item, FileProblem):
             yield FileResult(Path(item.path), problem=item)
-        else:
-            yield check_file(*item)
+            continue
+        result = check_file(*item, keep=keep)
+        if keep and not result.findings:
+            result.source = result.tree = None
+        yield result

@@ -97,7 +97,12 @@ def run_check(paths: tuple[Path, ...], *, fmt: str = "text",
     budget = Counter(baseline.counts) if baseline else Counter()
     checked_keys: set[str] = set()
     matched = 0
-    for result in check_paths(paths, resolver, exclude):
+    for result in check_paths(paths, resolver, exclude, keep=fmt == "sarif"):
+        if result.tree is not None:  # SARIF: each site's fix from this one analysis
+            from .output.sarif import replacements_for
+
+            result.replacements = replacements_for(result, resolver.for_path(result.path))
+            result.tree = None
         if verbose:
             for line, note in result.notes:
                 click.echo(f"{result.path}:{line}: note: {note}", err=True)

@@ -257,9 +257,12 @@ class _Walker:
         is_gate = node.name in self.settings.gate_functions
         gate = parent.gate
         if is_gate and parent.gate is None:
-            gate = self.index.methods.get(id(node)) or self.index.functions.get(node.name)
-            if gate is not None and gate.line != node.lineno:
-                gate = None  # a nested or redefined gate: its sends are the gate's, unread
+            if parent.kind == "class":
+                gate = self.index.method(node)
+            else:
+                gate = self.index.functions.get(node.name)
+                if gate is not None and gate.line != node.lineno:
+                    gate = None  # a nested or redefined gate: its sends are the gate's, unread
         frame = Frame(
             kind="function", name=node.name, bindings=bindings,
             is_async=isinstance(node, ast.AsyncFunctionDef), self_name=self_name,
@@ -476,8 +479,9 @@ class _Judge:
         if isinstance(owner, ast.Attribute) and owner.attr == "response_gate":
             from .gates import REFERENCE_GATE
             return REFERENCE_GATE  # the runtime's ResponseGate, through the mixin's property
-        candidates = [m for m in [*index.methods.values(), *index.functions.values()]
-                      if m.name == name]
+        candidates = [m for node in index.classes.values()
+                      for m in index.class_gates(node).values() if m.name == name]
+        candidates += [m for m in index.functions.values() if m.name == name]
         return candidates[0] if len(candidates) == 1 else None
 
     def _unreadable_why(self, call: ast.Call, frame: Frame) -> str:

@@ -28,17 +28,28 @@ _MAX_DEPTH = 12
 
 @dataclass
 class ModuleIndex:
-    """The gate-relevant top level of one module."""
+    """The gate-relevant top level of one module. Gate methods are read on first use (a
+    class met by the walker or named as a base), so indexing never walks the whole tree."""
 
     path: Path | None
-    classes: dict[str, ast.ClassDef] = field(default_factory=dict)
+    settings: Settings
+    classes: dict[str, ast.ClassDef] = field(default_factory=dict)  # module level and nested
     functions: dict[str, GateModel] = field(default_factory=dict)   # module-level gates
-    methods: dict[int, GateModel] = field(default_factory=dict)     # id(def node) -> model
     imports: dict[str, tuple[str, int, str | None]] = field(default_factory=dict)
     #           local name -> (module, level, imported name; None for `import module`)
+    _methods: dict[int, GateModel] = field(default_factory=dict)    # id(def node) -> model
+
+    def method(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> GateModel:
+        """The one model of a gate method (the walker adds its sends, reach reads it)."""
+        model = self._methods.get(id(node))
+        if model is None:
+            model = self._methods[id(node)] = read_gate(node, self.settings, is_method=True)
+        return model
 
     def class_gates(self, node: ast.ClassDef) -> dict[str, GateModel]:
-        return {m.name: m for s in node.body if (m := self.methods.get(id(s))) is not None}
+        gates = self.settings.gate_functions
+        return {s.name: self.method(s) for s in node.body
+                if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name in gates}
 
 
 @dataclass(frozen=True)
@@ -52,8 +63,8 @@ class Reach:
 
 
 def index_module(tree: ast.Module, settings: Settings, path: Path | None = None) -> ModuleIndex:
-    """Classes, gate definitions and imports of one module (any nesting for classes)."""
-    index = ModuleIndex(path)
+    """Classes, gate functions and imports of one module's top level (and class bodies)."""
+    index = ModuleIndex(path, settings)
     gates = set(settings.gate_functions)
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in gates:
@@ -66,12 +77,11 @@ def index_module(tree: ast.Module, settings: Settings, path: Path | None = None)
             for alias in stmt.names:
                 local = alias.asname or alias.name.split(".")[0]
                 index.imports[local] = (alias.name if alias.asname else local, 0, None)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef):
-            index.classes.setdefault(node.name, node)
-            for stmt in node.body:
-                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in gates:
-                    index.methods[id(stmt)] = read_gate(stmt, settings, is_method=True)
+    stack = [s for s in tree.body if isinstance(s, ast.ClassDef)]
+    while stack:
+        node = stack.pop()
+        index.classes.setdefault(node.name, node)
+        stack.extend(s for s in node.body if isinstance(s, ast.ClassDef))
     return index
 
 

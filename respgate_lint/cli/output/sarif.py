@@ -24,7 +24,7 @@ from ...runner import FileResult
 from ...sourcetext import span_text, split_lines
 from . import Report, display_path, plain_message
 
-__all__ = ["SARIF_SCHEMA", "document", "render", "site_fixes"]
+__all__ = ["SARIF_SCHEMA", "document", "render", "replacements_for", "site_fixes"]
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -60,7 +60,7 @@ def _region(line: int, col: int, end_line: int, end_col: int) -> dict[str, int]:
 
 
 def _result(result: FileResult, finding: Finding, rule_index: dict[str, int],
-            fixes: dict[int, tuple[tuple[int, int, int, int], str]]) -> dict[str, Any]:
+            fixes: dict[int, Fix], lines: list[str]) -> dict[str, Any]:
     span = finding.span
     message = plain_message(finding)
     if finding.code == "RGT001":
@@ -77,7 +77,7 @@ def _result(result: FileResult, finding: Finding, rule_index: dict[str, int],
     if finding.code in rule_index:
         out["ruleIndex"] = rule_index[finding.code]
     if result.source is not None:
-        call = span_text(split_lines(result.source.text), span)
+        call = span_text(lines, span)
         parts = (display_path(result.path), finding.code, str(finding.function),
                  " ".join(call.split()))
         digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
@@ -99,38 +99,49 @@ def _result(result: FileResult, finding: Finding, rule_index: dict[str, int],
 
 
 Region = tuple[int, int, int, int]
+Fix = tuple[Region, str]
 
 
-def site_fixes(result: FileResult, settings: Settings) -> dict[int, tuple[Region, str]]:
-    """id(finding) -> ((line, col, end_line, end_col) 0-based cols, replacement text).
+def replacements_for(result: FileResult, settings: Settings) -> dict[tuple[int, int], Fix]:
+    """(line, col) of each safely fixable site -> (statement region, replacement text).
 
-    One run of the real rewrite over the file (the one ``respgate fix`` does); each
-    rewritten site keeps its statement's new text, which is the SARIF replacement, so
-    applying every fix yields the code ``respgate fix`` writes. Unsafe fixes are not
-    offered. Any failure here costs only the fixes, never the SARIF document.
+    One run of the real rewrite over the file (the one ``respgate fix`` does), reusing the
+    analysis when the result still holds its tree; each rewritten site keeps its statement's
+    new text, which is the SARIF replacement, so applying every fix yields the code
+    ``respgate fix`` writes. Unsafe fixes are not offered. A failure here costs only the
+    fixes, never the SARIF document.
     """
     source = result.source
     if source is None or not any(f.safe_fix and f.code == "RGT001" for f in result.findings):
         return {}
     try:
-        from respgate_lint.codemods.rewrite import rewrite_source
+        from respgate_lint.codemods.rewrite import rewrite_file, rewrite_source
 
-        whole = rewrite_source(source.data, source.text, source.encoding, settings,
-                               filename=str(result.path))
+        if result.tree is not None:
+            whole = rewrite_file(result, settings, sites_only=True)
+        else:
+            whole = rewrite_source(source.data, source.text, source.encoding, settings,
+                                   filename=str(result.path))
         if whole.error or whole.problem:
             raise ValueError(whole.error or whole.problem)
-        by_position = {(s.line, s.col): s for s in whole.sites
-                       if s.status == "rewritten" and s.replacement is not None}
-        fixes: dict[int, tuple[Region, str]] = {}
-        for finding in result.findings:
-            site = by_position.get((finding.line, finding.col))
-            if site is not None and site.replacement is not None:
+        out: dict[tuple[int, int], Fix] = {}
+        for site in whole.sites:
+            if site.status == "rewritten" and site.replacement is not None:
                 span, text = site.replacement
-                fixes[id(finding)] = ((span.line, span.col, span.end_line, span.end_col), text)
-        return fixes
+                out[(site.line, site.col)] = ((span.line, span.col, span.end_line, span.end_col),
+                                              text)
+        return out
     except Exception as exc:  # noqa: BLE001 - fixes are optional; the report must still come out
         sys.stderr.write(f"respgate: no SARIF fixes for {display_path(result.path)}: {exc}\n")
         return {}
+
+
+def site_fixes(result: FileResult, settings: Settings) -> dict[int, Fix]:
+    """id(finding) -> its fix (computed while checking, or now)."""
+    found = result.replacements
+    if found is None:
+        found = replacements_for(result, settings)
+    return {id(f): found[(f.line, f.col)] for f in result.findings if (f.line, f.col) in found}
 
 
 def document(report: Report) -> dict[str, Any]:
@@ -139,7 +150,8 @@ def document(report: Report) -> dict[str, Any]:
     results = []
     for result in report.results:
         fixes = site_fixes(result, report.settings_for(result.path)) if result.findings else {}
-        results += [_result(result, f, rule_index, fixes) for f in result.findings]
+        lines = split_lines(result.source.text) if result.source is not None else []
+        results += [_result(result, f, rule_index, fixes, lines) for f in result.findings]
     notifications = [
         {"level": "error", "message": {"text": r.problem.message},
          "locations": [{"physicalLocation": {"artifactLocation": _artifact(r.path)}}]}

@@ -83,16 +83,16 @@ def test_check_finds_nothing_left_in_the_fixed_file() -> None:
     assert not FINDING.search(result.output)
 
 
-def test_check_on_the_examples_folder_flags_only_the_original() -> None:
+def test_check_on_the_examples_folder_flags_the_originals_only() -> None:
     done = respgate("check", "examples/")
     assert done.returncode == 1, done.stderr
     paths = {Path(m["path"]).name for m in FINDING.finditer(done.stdout)}
-    assert paths == {"phone_bridge.py"}
+    assert paths == {"phone_bridge.py", "own_gate.py"}
 
 
 def test_fix_diff_on_the_examples_folder_shows_the_rewrite_and_writes_nothing() -> None:
     before = {p: p.read_bytes() for p in EXAMPLES.glob("*.py")}
-    plain = respgate("fix", "--diff", "examples/")  # the example has no gate of its own
+    plain = respgate("fix", "--diff", str(ORIGINAL))  # the example has no gate of its own
     assert plain.returncode == 1 and plain.stdout == "", plain.stdout
     assert "not fixed: no gate in reach" in plain.stderr
     done = respgate("fix", "--diff", "--add-mixin", "examples/")
@@ -100,6 +100,18 @@ def test_fix_diff_on_the_examples_folder_shows_the_rewrite_and_writes_nothing() 
     assert '+        await self.trigger_response(' in done.stdout
     assert "would rewrite as CALL_STARTED" in done.stdout + done.stderr
     assert {p: p.read_bytes() for p in EXAMPLES.glob("*.py")} == before
+
+
+def test_own_gate_example_is_fixed_into_calls_its_gate_accepts(tmp_path: Path) -> None:
+    copy = tmp_path / "own_gate.py"
+    shutil.copyfile(EXAMPLES / "own_gate.py", copy)
+    done = respgate("fix", str(copy))
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = copy.read_text()
+    assert text.count("await self.trigger_response(\"") == 3
+    assert 'await self.trigger_response("SILENCE_TIMEOUT", force=False)' in text
+    assert "response=" not in text.split("async def on_event")[1]
+    assert respgate("check", str(copy)).returncode == 0
 
 
 @pytest.mark.parametrize("path, expected", [(ORIGINAL, 7), (FIXED, 0)])

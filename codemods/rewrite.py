@@ -47,6 +47,7 @@ class Site:
     status: str                 # "rewritten" | "not-fixed" | "noqa" | "internal"
     reason: str | None = None   # the reason name given, when rewritten
     why: str | None = None      # why not, otherwise
+    evidence: tuple[str, ...] = ()  # what the reason was named from (--explain-reasons)
 
 
 @dataclass
@@ -113,14 +114,16 @@ def rewrite_source(data: bytes, text: str, encoding: str, settings: Settings, *,
     kept, silenced = split_suppressed(findings, text)
     offsets = _Offsets(data, text, encoding)
     fixable = sorted((f for f in kept if f.fixable), key=lambda f: (f.statement.line, f.statement.col))
-    reasons = assign_reasons(fixable, analysis.gate_reasons, settings.tool_reason_prefix)
+    # reasons (issue 13): named from the evidence around each site, read from the same tree
+    reasons = assign_reasons(fixable, analysis.gate_reasons, settings.tool_reason_prefix,
+                             tree=tree, text=text)
     by_site: dict[int, Site] = {}
     splices: list[_Splice] = []
     rewritten: list[Finding] = []
     gate = settings.gate_functions[0]
     for finding, reason in zip(fixable, reasons):
         try:
-            splice = _rewrite_statement(finding, reason, gate, offsets)
+            splice = _rewrite_statement(finding, reason.name, gate, offsets)
         except PayloadError as exc:
             by_site[id(finding)] = Site(finding.line, finding.col, "internal", why=str(exc))
             continue
@@ -130,7 +133,8 @@ def rewrite_source(data: bytes, text: str, encoding: str, settings: Settings, *,
             continue
         splices.append(splice)
         rewritten.append(finding)
-        by_site[id(finding)] = Site(finding.line, finding.col, "rewritten", reason=reason)
+        by_site[id(finding)] = Site(finding.line, finding.col, "rewritten", reason=reason.name,
+                                    evidence=reason.evidence)
     for finding in findings:
         if id(finding) in by_site:
             continue

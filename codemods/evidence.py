@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from respgate_lint.engine import Finding
 from respgate_lint.engine.scopes import LineIndex
 
-from .words import (GENERIC_EXCEPTIONS, TOOL_SUBJECT, code_words, predicate_words,
-                    words_of_identifier)
+from .words import (GENERIC_EXCEPTIONS, TOOL_SUBJECT, code_words, function_base,
+                    predicate_words, words_of_identifier)
 
 __all__ = ["Item", "Label", "SiteEvidence", "gather_evidence"]
 
@@ -195,8 +195,8 @@ class _Site:
         output = self._output()
         words = self._words()
         structural, deferred = self._structure()
-        where = [Item(words_of_identifier(f), f"function {f}", "where")
-                 for f in result.functions[1:]]
+        where = [Item(tuple(function_base(f).split("_")), f"function {f}", "where")
+                 for f in result.functions if function_base(f)]
         if result.class_name:
             where.append(Item(words_of_identifier(result.class_name), f"class {result.class_name}",
                               "where"))
@@ -211,12 +211,13 @@ class _Site:
 
     # -- the function_call_output item sent before the create -------------------------
     def _output(self) -> Item | None:
-        node: ast.AST = self.node
         for depth, (parent, name, child) in enumerate(self.chain):
             if depth > self.limit:
                 break
             block = list(getattr(parent, name))
             position = next(i for i, s in enumerate(block) if s is child)
+            if name in ("handlers", "cases"):
+                position = 0  # other except clauses and cases are other paths, not "before"
             for stmt in reversed(block[:position]):
                 if self._contains_site(stmt):
                     return None
@@ -224,10 +225,8 @@ class _Site:
                 if found:
                     distinct = {(i.words, i.kind) for i in found}
                     return found[-1] if len(distinct) == 1 else None
-            node = parent
             if depth == self.limit:
                 break
-        del node
         return None
 
     def _contains_site(self, stmt: ast.AST) -> bool:

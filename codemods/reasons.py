@@ -37,19 +37,13 @@ from dataclasses import dataclass, field
 from respgate_lint.engine import Finding, SiteContext
 
 from .evidence import Item, Label, SiteEvidence, gather_evidence
-from .words import TOOL_SUBJECT, to_upper_snake, words_of_identifier
+from .words import TOOL_SUBJECT, function_base, to_upper_snake, words_of_identifier
 
 __all__ = ["MAX_REASON_LENGTH", "Reason", "assign_reasons", "base_reason", "is_tool_site",
            "to_upper_snake"]
 
 MAX_REASON_LENGTH = 56
 MIN_REASON_LENGTH = 4
-GENERIC_PREFIXES = ("handle_", "on_", "do_", "process_", "send_", "maybe_")
-GENERIC_FUNCTIONS = frozenset({
-    "inner", "wrapper", "wrapped", "callback", "cb", "fn", "func", "run", "task", "helper",
-    "go", "main", "impl", "closure", "_", "f", "g", "handler", "handle", "process", "do",
-    "send", "on", "worker", "runner", "coro", "job",
-})
 _TYPE_SUBJECT = re.compile(r"""(?i)(?:type|kind|event|event_type|msg_type)['"\])]*$""")
 _TOOL_FUNCTION = re.compile(r"(?i)function_?call|tool_?call|tool|function")
 _EVENT_TYPE = re.compile(r"^[a-z_]+(?:\.[a-z_]+)+$")   # "input_audio_buffer.speech_stopped"
@@ -93,18 +87,6 @@ class _Naming:
 
 
 # -- the stem ------------------------------------------------------------------------------
-def _function_base(name: str) -> str:
-    if name.strip("_").lower() in GENERIC_FUNCTIONS:
-        return ""
-    bare = name.lstrip("_")
-    lowered = bare.lower()
-    for prefix in GENERIC_PREFIXES:
-        if lowered.startswith(prefix) and len(bare) > len(prefix):
-            bare = bare[len(prefix):].lstrip("_")
-            break
-    return to_upper_snake(bare)
-
-
 def _label_text(label: str) -> str:
     """A dotted event type says what happened in its tail: the last segment when it is
     descriptive on its own (``input_audio_buffer.speech_stopped`` -> ``speech_stopped``),
@@ -148,7 +130,7 @@ def _stem(labels: Sequence[Label], functions: Sequence[str], class_name: str | N
           tool_prefix: str) -> _Stem:
     function_name, function_source = "", ""
     for function in functions:
-        function_name = _meaningful(_function_base(function))
+        function_name = _meaningful(function_base(function))
         if function_name:
             function_source = f"function {function}"
             break
@@ -200,9 +182,14 @@ def _context_labels(context: SiteContext) -> list[Label]:
 
 # -- rendering -----------------------------------------------------------------------------
 def _merge(used: Sequence[str], words: Sequence[str]) -> tuple[str, ...]:
-    """The words a qualifier adds: without the ones already in the name, unless what would
-    remain is only a connector or a fragment (``NOT``, ``ID``)."""
-    fresh = tuple(w for w in words if w not in used)
+    """The words a qualifier adds: without its leading/trailing words already in the name,
+    unless what would remain is only a connector or a fragment (``NOT``, ``ID``)."""
+    start, end = 0, len(words)
+    while start < end and words[start] in used:
+        start += 1
+    while end > start and words[end - 1] in used:
+        end -= 1
+    fresh = tuple(words[start:end])  # only edges: CONNECTION_OR_TIMEOUT_ERROR keeps its middle
     if not fresh:
         return ()
     if len(fresh) < len(words) and (set(fresh) <= _CONNECTORS or len("_".join(fresh)) <= 2):

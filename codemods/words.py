@@ -10,14 +10,20 @@ import ast
 import re
 import unicodedata
 
-__all__ = ["GENERIC_EXCEPTIONS", "TOOL_SUBJECT", "code_words", "predicate_words",
-           "to_upper_snake", "words_of_identifier"]
+__all__ = ["GENERIC_EXCEPTIONS", "TOOL_SUBJECT", "code_words", "function_base",
+           "predicate_words", "to_upper_snake", "words_of_identifier"]
 
 GENERIC_EXCEPTIONS = frozenset({"Exception", "BaseException", "Error"})
 # Branch subjects that hold a tool / function name (`name`, `tool_call.function.name`, ...).
 TOOL_SUBJECT = re.compile(
     r"""(?ix)(?:^|[.\[\s'"(])(?:name|function_name|func_name|fn_name|tool_name|tool|function|
         tool_call_name|function_call_name|call_name)['"\])]*$""")
+GENERIC_PREFIXES = ("handle_", "on_", "do_", "process_", "send_", "maybe_")
+GENERIC_FUNCTIONS = frozenset({
+    "inner", "wrapper", "wrapped", "callback", "cb", "fn", "func", "run", "task", "helper",
+    "go", "main", "impl", "closure", "_", "f", "g", "handler", "handle", "process", "do",
+    "send", "on", "worker", "runner", "coro", "job",
+})
 MAX_CODE_WORDS = 5     # "conversation_already_has_active_response"
 MAX_TEXT_WORDS = 4     # free text: "could not reach calendar" from a sentence
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -37,6 +43,19 @@ def to_upper_snake(text: str) -> str:
     words = re.split(r"[^A-Za-z0-9]+", ascii_text)
     name = "_".join(w.upper() for w in words if w)
     return name if re.search(r"[A-Z]", name) else ""
+
+
+def function_base(name: str) -> str:
+    """``_handle_greeting`` -> GREETING; "" for a generic closure name (``inner``)."""
+    if name.strip("_").lower() in GENERIC_FUNCTIONS:
+        return ""
+    bare = name.lstrip("_")
+    lowered = bare.lower()
+    for prefix in GENERIC_PREFIXES:
+        if lowered.startswith(prefix) and len(bare) > len(prefix):
+            bare = bare[len(prefix):].lstrip("_")
+            break
+    return to_upper_snake(bare)
 
 
 def words_of_identifier(name: str) -> tuple[str, ...]:

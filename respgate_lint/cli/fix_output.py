@@ -31,9 +31,10 @@ def use_rich(stream: Any) -> bool:
 class FixReporter:
     """Collects counts for the summary and decides the exit code."""
 
-    def __init__(self, *, diff_mode: bool, quiet: bool) -> None:
+    def __init__(self, *, diff_mode: bool, quiet: bool, explain_reasons: bool = False) -> None:
         self.diff_mode = diff_mode
         self.quiet = quiet
+        self.explain_reasons = explain_reasons  # per site: what the reason was named from
         self.files = 0
         self.changed = 0
         self.rewritten = 0
@@ -76,7 +77,10 @@ class FixReporter:
                     continue
                 self.rewritten += 1
                 if not self.quiet:
-                    self._line(f"{where}: {verb} as {site.reason}")
+                    evidence = getattr(site, "evidence", ())
+                    explained = (f"  (from: {' · '.join(evidence)})"
+                                 if self.explain_reasons and evidence else "")
+                    self._line(f"{where}: {verb} as {site.reason}{explained}")
             elif site.status == "noqa":
                 self.noqa += 1
                 if not self.quiet:

@@ -47,14 +47,16 @@ _STATUS_KEYS = ("status", "result", "outcome", "state")
 _SUCCESS_KEYS = ("success", "ok", "succeeded")
 _SUCCESS_WORDS = frozenset({"ok", "success", "succeeded", "successful", "done", "complete",
                             "completed", "confirmed", "booked", "created", "sent", "saved",
-                            "found", "available", "true", "scheduled", "updated"})
+                            "found", "available", "true", "scheduled", "updated", "placed",
+                            "accepted", "submitted", "added", "stored", "recorded", "transferred"})
 _FAILED_WORDS = frozenset({"error", "failed", "failure", "fail", "false", "ko"})
 _HELPER_NAME = re.compile(r"(?i)(?=.*(?:output|result))(?=.*(?:function|tool|call|send|submit))")
 _TYPED_OUTPUT = re.compile(r"(?i)function_?call_?output")
 _GRACEFUL = re.compile(r"gracefu|\bgiv(?:e|es|ing) up|gave up|exhausted|too many (?:retries|attempts)"
                        r"|max(?:imum)?[ _-]?(?:retries|attempts)[ _-]?(?:reached|exceeded|hit)")
 _FALLBACK = re.compile(r"fall[ _-]?back|falling back")
-_RETRY = re.compile(r"re-?try|retrie[sd]|retrying|try(?:ing)? again|re-?send")
+_RETRY = re.compile(r"re-?try|retrie[sd]|retrying|re-?send|once more|one more (?:try|time|attempt)"
+                    r"|\btry(?:ing)?(?: [a-z]+){0,3} again")
 _WORD_CLASSES = (("GRACEFUL_FAILURE", _GRACEFUL), ("FALLBACK", _FALLBACK), ("RETRY", _RETRY))
 
 
@@ -268,7 +270,8 @@ class _Site:
         """``send_function_output(call_id, {"error": ...})``: the dict-like argument."""
         for arg in [*call.args, *(k.value for k in call.keywords)]:
             resolved = self._resolve(arg, 0)
-            if isinstance(resolved, (ast.Dict, ast.JoinedStr)) or _is_dumps(resolved):
+            if isinstance(resolved, (ast.Dict, ast.JoinedStr)) or _is_dumps(resolved) or (
+                    isinstance(resolved, ast.Call) and _callee(resolved) == "dict"):
                 return arg
         return None
 
@@ -326,7 +329,8 @@ class _Site:
         block = list(getattr(parent, name))
         texts = self._window_texts(block, child)
         if isinstance(parent, ast.If) and name == "body" and not _labels_of(parent.test):
-            texts.append(ast.unparse(parent.test))
+            if _condition(parent.test, False)[:1] not in (("NOT",), ("NO",)):
+                texts.append(ast.unparse(parent.test))  # `not in RETRYABLE` is no retry
             texts.extend(self._comments_above(parent.lineno))
         if isinstance(parent, ast.ExceptHandler) and parent.type is not None:
             texts.append(ast.unparse(parent.type))

@@ -142,10 +142,12 @@ def _stem(labels: Sequence[Label], functions: Sequence[str], class_name: str | N
         shown = " | ".join(f'"{v}"' for v in label.values[:2])
         if all(len(_label_name([v]) or "") <= 3 for v in label.values):
             # "k" says nothing alone: it follows the function (or class) it is handled in
-            context = function_name or "_".join(class_words)
+            use_function = len(function_name) >= 3
+            context = function_name if use_function else "_".join(class_words)
             words = tuple(w for w in f"{context}_{name}".split("_") if w)
-            return _fix_short(_Stem(words, (function_source or f"class {class_name}",
-                                            f"branch {shown}")), class_words)
+            where = function_source if use_function else f"class {class_name}"
+            return _fix_short(_Stem(words, (where, f"branch {shown}") if context else
+                                    (f"branch {shown}",)), class_words)
         tool = bool(tool_prefix) and _is_tool(label.subject, functions)
         if tool and not name.startswith(tool_prefix):
             name = tool_prefix + name

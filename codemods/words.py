@@ -87,7 +87,7 @@ def code_words(node: ast.AST | None, *, free_text: bool) -> tuple[str, ...]:
     an f-string (``f"unknown tool {name}"`` -> UNKNOWN_TOOL). () for runtime values."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         text = node.value.strip()
-        if _IDENTIFIER_LIKE.match(text) and len(text) <= 60:
+        if _IDENTIFIER_LIKE.match(text):
             if not _latin_only(text):
                 return ()
             return tuple(w for w in to_upper_snake(text).split("_") if w)[:MAX_CODE_WORDS]

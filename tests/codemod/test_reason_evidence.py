@@ -9,7 +9,6 @@ from __future__ import annotations
 from textwrap import dedent, indent
 
 import pytest
-
 from respgate_lint.codemods.reasons import MAX_REASON_LENGTH
 
 from .helpers import assert_sound_fix, fix_text

@@ -7,9 +7,6 @@
 from __future__ import annotations
 
 import pytest
-
-from respgate_lint.engine import Finding, Form, SiteContext, Span
-
 from respgate_lint.codemods.reasons import (
     MAX_REASON_LENGTH,
     Reason,
@@ -18,6 +15,8 @@ from respgate_lint.codemods.reasons import (
     to_upper_snake,
 )
 from respgate_lint.codemods.words import predicate_words
+
+from respgate_lint.engine import Finding, Form, SiteContext, Span
 
 
 def _f(labels: tuple[str, ...] = (), subject: str | None = None, functions: tuple[str, ...] = ("m",),

@@ -92,54 +92,60 @@ class SiteEvidence:
 def gather_evidence(findings: Sequence[Finding], tree: ast.Module, text: str) -> list[SiteEvidence]:
     """One ``SiteEvidence`` per finding, in the order given."""
     index = _TreeIndex(tree, text)
-    boundaries = set()
-    nodes = []
-    for finding in findings:
-        node = index.statement_of(finding)
-        nodes.append(node)
-        if node is not None:
-            boundaries.add(id(node))
-    return [_Site(index, node, boundaries).evidence() if node is not None else SiteEvidence()
-            for node in nodes]
+    chains = [index.path_to(finding) for finding in findings]
+    boundaries = {id(chain[0][2]) for chain in chains if chain}
+    return [_Site(index, chain, boundaries).evidence() if chain else SiteEvidence()
+            for chain in chains]
+
+
+Chain = list[tuple[ast.AST, str, ast.AST]]   # (parent, field, child), innermost first
 
 
 class _TreeIndex:
-    """Parents and sibling blocks of every statement; statements by position."""
+    """Finds a finding's statement by descending from the module along line spans (a few
+    dozen comparisons per site, nothing indexed up front: big files stay cheap)."""
 
     def __init__(self, tree: ast.Module, text: str) -> None:
+        self.tree = tree
         self.lines = LineIndex(text)
-        self.parent: dict[int, tuple[ast.AST, str]] = {}
-        self.by_lines: dict[tuple[int, int], list[ast.stmt]] = {}
-        stack: list[ast.AST] = [tree]
-        while stack:
-            node = stack.pop()
+
+    def path_to(self, finding: Finding) -> Chain:
+        """The chain from the finding's statement up to the module; [] if not found."""
+        want = finding.statement
+        node: ast.AST = self.tree
+        path: Chain = []
+        while True:
+            step = None
             for name, block in _child_blocks(node):
                 for child in block:
-                    self.parent[id(child)] = (node, name)
-                    if isinstance(child, ast.stmt):
-                        key = (child.lineno, child.end_lineno or child.lineno)
-                        self.by_lines.setdefault(key, []).append(child)
-                    stack.append(child)
-
-    def statement_of(self, finding: Finding) -> ast.stmt | None:
-        stmt = finding.statement
-        candidates = self.by_lines.get((stmt.line, stmt.end_line), [])
-        for node in candidates:
-            if self.lines.char_col(node.lineno, node.col_offset) == stmt.col:
-                return node
-        return candidates[-1] if candidates else None
-
-    def ancestors(self, node: ast.AST) -> Iterator[tuple[ast.AST, str, ast.AST]]:
-        """(parent, field, child) from the node up to the module."""
-        while id(node) in self.parent:
-            parent, name = self.parent[id(node)]
-            yield parent, name, node
-            node = parent
+                    start, end = _span(child)
+                    if start <= want.line and want.end_line <= end:
+                        if (isinstance(child, ast.stmt) and (start, end) == (want.line, want.end_line)
+                                and self.lines.char_col(start, child.col_offset) == want.col):
+                            path.append((node, name, child))
+                            return path[::-1]
+                        if step is None and isinstance(child, (*_COMPOUND, ast.ExceptHandler,
+                                                               ast.match_case)):
+                            step = (node, name, child)
+            if step is None:
+                return []
+            path.append(step)
+            node = step[2]
 
     def line(self, number: int) -> str:
         if number < 1 or number > len(self.lines.starts):
             return ""
         return self.lines.text(number)
+
+
+def _span(node: ast.AST) -> tuple[int, int]:
+    if isinstance(node, ast.match_case):
+        return node.pattern.lineno, _span(node.body[-1])[1]
+    return node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
+
+
+def _parent_of(chain: Chain, node: ast.AST) -> ast.AST | None:
+    return next((p for p, _, c in chain if c is node), None)
 
 
 def _child_blocks(node: ast.AST) -> Iterator[tuple[str, list[ast.AST]]]:
@@ -152,11 +158,11 @@ def _child_blocks(node: ast.AST) -> Iterator[tuple[str, list[ast.AST]]]:
 class _Site:
     """The walk from one site's statement outwards."""
 
-    def __init__(self, index: _TreeIndex, node: ast.stmt, boundaries: set[int]) -> None:
+    def __init__(self, index: _TreeIndex, chain: Chain, boundaries: set[int]) -> None:
         self.index = index
-        self.node = node
+        self.node: ast.stmt = chain[0][2]  # type: ignore[assignment]
         self.boundaries = boundaries
-        self.chain = list(index.ancestors(node))
+        self.chain = chain
         self.limit = self._limit()
 
     def _limit(self) -> int:
@@ -171,8 +177,8 @@ class _Site:
             if isinstance(parent, ast.If) and name == "body" and labels_of(parent.test):
                 labelled.append((i, label_subject(parent.test)))
             elif isinstance(parent, ast.match_case) and case_values(parent.pattern):
-                match = self.index.parent.get(id(parent))
-                labelled.append((i, ast.unparse(match[0].subject) if match else ""))  # type: ignore[attr-defined]
+                match = _parent_of(self.chain, parent)
+                labelled.append((i, ast.unparse(match.subject) if match else ""))  # type: ignore[attr-defined]
         return _stem_label_depth(labelled, len(self.chain))
 
     def evidence(self) -> SiteEvidence:
@@ -184,9 +190,9 @@ class _Site:
                     result.labels.append(Label(values, label_subject(parent.test)))
             elif isinstance(parent, ast.match_case) and depth >= self.limit:
                 values = case_values(parent.pattern)
-                match = self.index.parent.get(id(parent))
+                match = _parent_of(self.chain, parent)
                 if values and match is not None:
-                    result.labels.append(Label(values, ast.unparse(match[0].subject)))  # type: ignore[attr-defined]
+                    result.labels.append(Label(values, ast.unparse(match.subject)))  # type: ignore[attr-defined]
             elif isinstance(parent, _FUNCS):
                 result.functions.append(parent.name)
             elif isinstance(parent, ast.ClassDef) and result.class_name is None:
@@ -293,10 +299,8 @@ class _Site:
                     best = node
         if best is None:
             return None
-        parent = self.index.parent.get(id(best))
-        on_path = {(id(p), f) for p, f, _ in self.chain}
-        if parent is None or (id(parent[0]), parent[1]) not in on_path:
-            return None
+        if not any(any(s is best for s in getattr(p, f)) for p, f, _ in self.chain):
+            return None  # bound inside a branch the site is not in
         return best.value
 
     def _describe_output(self, value: ast.expr, depth: int) -> Item | None:
@@ -422,8 +426,8 @@ class _Site:
                     words = label_words_of(values)
                     near.append(Item(words, f"case {ast.unparse(parent.pattern)}", "if"))
                     continue
-                match = self.index.parent.get(id(parent))
-                subject = ast.unparse(match[0].subject) if match else ""  # type: ignore[attr-defined]
+                match = _parent_of(self.chain, parent)
+                subject = ast.unparse(match.subject) if match else ""  # type: ignore[attr-defined]
                 near.append(Item(("UNKNOWN", *subject_words(subject)), "case _", "else-label"))
         return near, deferred
 

@@ -46,9 +46,17 @@ from .phrases import (
     label_words_of,
     labels_of,
     short,
+    show,
     subject_words,
 )
-from .words import TOOL_SUBJECT, function_base, words_of_identifier
+from .words import (
+    GENERIC_WORDS,
+    TOOL_SUBJECT,
+    code_words,
+    free_text_words,
+    function_base,
+    words_of_identifier,
+)
 
 __all__ = ["Item", "Label", "SiteEvidence", "gather_evidence"]
 
@@ -211,8 +219,59 @@ class _Site:
             strong = [output] if output is not None and output.kind == "output" else []
             weak = [output] if output is not None and output.kind == "failed" else []
             items = [*strong, *words, *structural, *weak, *deferred]
+        items += self._extras()
         result.items = [i for i in items + where if i.words or i.kind == "success"]
         return result
+
+    # -- only to tell apart sites that would otherwise read the same ---------------------
+    def _extras(self) -> list[Item]:
+        """What the response is for (its instructions), what was sent just before it, and
+        the comment on or above it. Never a site's first evidence: too free-form."""
+        out = []
+        for node in ast.walk(self.node):
+            value = None
+            if isinstance(node, ast.Dict):
+                value = dict_items(node).get("instructions")
+            elif isinstance(node, ast.keyword) and node.arg == "instructions":
+                value = node.value
+            words = tuple(w for w in code_words(value, free_text=True) if w not in GENERIC_WORDS)
+            if words:
+                out.append(Item(words[:3], f"instructions {show(value)}", "extra"))
+                break
+        after = self._after_event()
+        if after is not None:
+            out.append(after)
+        comment = self._site_comment()
+        if comment:
+            words = tuple(w for w in free_text_words(comment) if w not in GENERIC_WORDS)[:3]
+            if words:
+                out.append(Item(words, f"comment # {comment[:40]}", "extra"))
+        return out
+
+    def _after_event(self) -> Item | None:
+        parent, name, child = self.chain[0]
+        block = list(getattr(parent, name))
+        position = next(i for i, s in enumerate(block) if s is child)
+        for stmt in reversed(block[max(0, position - 3):position]):
+            if isinstance(stmt, (*_COMPOUND, ast.ExceptHandler)) or id(stmt) in self.boundaries:
+                return None
+            for node in ast.walk(stmt):
+                kind = dict_get(node, "type") if isinstance(node, ast.Dict) else None
+                if isinstance(kind, str) and "." in kind and kind != "response.create":
+                    words = _event_words(kind, node)  # type: ignore[arg-type]
+                    return Item(("AFTER", *words), f"after {kind}", "extra") if words else None
+        return None
+
+    def _site_comment(self) -> str:
+        first = self.node.lineno
+        comment = _comment_of(self.index.line(first))
+        number = first - 1
+        while not comment and number >= 1 and self.index.line(number).lstrip().startswith("#"):
+            comment = _comment_of(self.index.line(number))
+            number -= 1
+        if re.search(r"[(){}\[\]=]|noqa|type:", comment):
+            return ""  # commented-out code or a directive, not prose
+        return comment
 
     # -- the function_call_output item sent before the create -------------------------
     def _output(self) -> Item | None:
@@ -441,6 +500,26 @@ def _stem_label_depth(labelled: list[tuple[int, str]], default: int) -> int:
     if tools and not TOOL_SUBJECT.search(labelled[0][1].strip()):
         return tools[0]
     return labelled[0][0]
+
+
+def _event_words(kind: str, node: ast.Dict) -> tuple[str, ...]:
+    """``input_audio_buffer.commit`` -> BUFFER_COMMIT; a user message item -> USER_MESSAGE."""
+    if kind == "conversation.item.create":
+        item = dict_items(node).get("item")
+        if isinstance(item, ast.Dict):
+            item_type = dict_get(item, "type")
+            role = dict_get(item, "role")
+            if item_type == "function_call_output":
+                return ()
+            if item_type == "message" and isinstance(role, str):
+                return (*words_of_identifier(role), "MESSAGE")
+        return ("ITEM",)
+    parts = kind.split(".")
+    words = words_of_identifier(parts[-1])
+    if len(parts) > 1 and parts[-1] in ("create", "update", "commit", "clear", "append", "cancel",
+                                        "delete", "truncate"):
+        words = (*words_of_identifier(parts[-2])[-1:], *words)
+    return words
 
 
 def _block_start(index: _TreeIndex, block: list[ast.AST]) -> int:

@@ -237,7 +237,7 @@ def _adds(naming: _Naming, item: Item) -> bool:
 def _choose_first(naming: _Naming) -> None:
     """The primary evidence: the first item that says something the stem does not."""
     for i, item in enumerate(naming.items):
-        if item.kind == "where":
+        if item.kind in ("where", "extra"):  # only to tell colliding sites apart
             naming.pos = i
             return
         if item.kind == "success":

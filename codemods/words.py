@@ -10,7 +10,8 @@ import ast
 import re
 import unicodedata
 
-__all__ = ["GENERIC_EXCEPTIONS", "TOOL_SUBJECT", "code_words", "function_base",
+__all__ = ["GENERIC_EXCEPTIONS", "GENERIC_WORDS", "TOOL_SUBJECT", "code_words",
+           "free_text_words", "function_base",
            "predicate_words", "to_upper_snake", "words_of_identifier"]
 
 GENERIC_EXCEPTIONS = frozenset({"Exception", "BaseException", "Error"})
@@ -30,6 +31,10 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _IDENTIFIER_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]*$")
 _STOP = frozenset({"A", "AN", "THE", "IS", "ARE", "WAS", "WERE", "BE", "TO", "OF", "ON", "IN",
                    "AT", "FOR", "WITH", "THIS", "THAT", "AND", "BY", "FROM", "IT", "PLEASE"})
+GENERIC_WORDS = frozenset({"SEND", "SENDS", "SENDING", "SENT", "RESPONSE", "RESPONSES", "CREATE",
+                           "EVENT", "TRIGGER", "TRIGGERS", "REQUEST", "ASK", "MODEL", "NEW",
+                           "NOW", "AI", "GET", "LET", "MAKE", "ANSWER", "REPLY", "SPEAK", "SAY",
+                           "USER", "CALLER", "HERE", "THEN", "AGAIN", "JUST"})
 _PREDICATE_HEADS = frozenset({"IS", "ARE", "WAS", "WERE", "SHOULD", "CAN", "MUST", "DID", "DOES"})
 _HAVE_HEADS = frozenset({"HAS", "HAVE", "HAD"})
 _ADJECTIVES = frozenset({"OK", "SUCCESS", "VALID", "READY", "ENABLED", "ACTIVE", "AVAILABLE",
@@ -73,7 +78,7 @@ def _latin_only(text: str) -> bool:
     return True
 
 
-def _free_text_words(text: str) -> tuple[str, ...]:
+def free_text_words(text: str) -> tuple[str, ...]:
     if not _latin_only(text):
         return ()
     words = [w for w in to_upper_snake(text).split("_") if w and w not in _STOP]
@@ -91,7 +96,7 @@ def code_words(node: ast.AST | None, *, free_text: bool) -> tuple[str, ...]:
             if not _latin_only(text):
                 return ()
             return tuple(w for w in to_upper_snake(text).split("_") if w)[:MAX_CODE_WORDS]
-        return _free_text_words(text) if free_text else ()
+        return free_text_words(text) if free_text else ()
     if isinstance(node, ast.Attribute) and node.attr.isupper():
         return words_of_identifier(node.attr)[:MAX_CODE_WORDS]
     if isinstance(node, ast.Name) and node.id.isupper() and len(node.id) > 1:
@@ -102,7 +107,7 @@ def code_words(node: ast.AST | None, *, free_text: bool) -> tuple[str, ...]:
             if not (isinstance(part, ast.Constant) and isinstance(part.value, str)):
                 break
             prefix += part.value
-        return _free_text_words(prefix)
+        return free_text_words(prefix)
     return ()
 
 

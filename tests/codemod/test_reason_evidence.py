@@ -26,7 +26,7 @@ def _reasons(body: str, *, evidence: bool = False) -> list:
     fixed, result = fix_text(_source(body))
     assert_sound_fix(fixed)
     sites = [s for s in result.sites if s.status == "rewritten"]
-    assert len(sites) == body.count("CREATE"), result.sites
+    assert len(sites) == _source(body).count('"response.create"'), result.sites
     return [(s.reason, s.evidence) if evidence else s.reason for s in sites]
 
 
@@ -326,6 +326,31 @@ def test_reasons_already_in_use_are_avoided_with_path_evidence() -> None:
             if self.returning_caller:
                 CREATE
     ''') == ["GREET_RETURNING_CALLER"]
+
+
+def test_colliding_sites_told_apart_by_instructions_event_before_or_comment() -> None:
+    assert _reasons('''
+        async def on_event(self, client, event):
+            if event["type"] == "session.updated":
+                await client.send_event({"type": "input_audio_buffer.clear"})
+                CREATE
+                await client.send_event({"type": "response.create", "response": {
+                    "instructions": "Greet the caller warmly"}})
+                CREATE  # nudge a silent caller
+                # the caller may have hung up already
+                CREATE
+    ''') == ["SESSION_UPDATED_AFTER_BUFFER_CLEAR", "SESSION_UPDATED_GREET_WARMLY",
+             "SESSION_UPDATED_NUDGE_SILENT", "SESSION_UPDATED_MAY_HAVE_HUNG"]
+
+
+def test_instructions_and_comments_are_not_first_evidence() -> None:
+    """Free text only breaks ties: a lone site keeps its plain, stable name."""
+    assert _reasons('''
+        async def on_call_started(self, client):
+            # greet right away
+            await client.send_event({"type": "response.create", "response": {
+                "instructions": "Greet the caller"}})
+    ''') == ["CALL_STARTED"]
 
 
 def test_same_method_in_two_classes_told_apart_by_class() -> None:

@@ -61,6 +61,13 @@ EXPECTED = {
         "FUNCTION_TRANSFER_TO_HUMAN_OR_SPEAK_TO_MANAGER",
         "TOOL_CALL_UNKNOWN",
     ],
+    "console_client.py": [
+        "TEXT",
+        "AUDIO",
+        "CONSOLE_REALTIME_CLIENT_AFTER_SESSION_UPDATE",   # three sends in one generic `run`:
+        "CONSOLE_REALTIME_CLIENT_AFTER_USER_MESSAGE",     # told apart by what went before
+        "CONSOLE_REALTIME_CLIENT_GOODBYE_SUM_UP",         # ... or by their instructions
+    ],
     "desk_bridge.py": [
         "KEY_K",
         "KEY_R",

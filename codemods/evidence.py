@@ -381,26 +381,24 @@ class _Site:
 
     # -- retry / fallback / graceful-failure words in the innermost branch -------------
     def _words(self) -> list[Item]:
+        """The branch's own lines first, then its header (the condition, the comments above
+        the ``if``): a comment above an if/else pair often names both branches."""
         branch = self._innermost_branch()
         if branch is None:
             return []
         parent, name, child = branch
         block = list(getattr(parent, name))
-        texts = self._window_texts(block, child)
+        header: list[str] = []
         if isinstance(parent, ast.If) and name == "body" and not labels_of(parent.test):
             if condition(parent.test, False)[:1] not in (("NOT",), ("NO",)):
-                texts.append(ast.unparse(parent.test))  # `not in RETRYABLE` is no retry
-            texts.extend(self._comments_above(parent.lineno))
+                header.append(ast.unparse(parent.test))  # `not in RETRYABLE` is no retry
+            header.extend(self._comments_above(parent.lineno))
         if isinstance(parent, ast.ExceptHandler) and parent.type is not None:
-            texts.append(ast.unparse(parent.type))
-        haystack = "\n".join(texts).lower()
-        for word, regex in _WORD_CLASSES:
-            match = regex.search(haystack)
-            if match:
-                start = len(re.match(r"\w*", haystack[match.start()::-1]).group()) - 1
-                end = match.end() + len(re.match(r"\w*", haystack[match.end():]).group())
-                shown = haystack[match.start() - start:end]
-                return [Item((word,), f'"{shown}" in the branch', "words")]
+            header.append(ast.unparse(parent.type))
+        for texts in (self._window_texts(block, child), header):
+            found = _word_class("\n".join(texts).lower())
+            if found:
+                return [found]
         return []
 
     def _innermost_branch(self) -> tuple[ast.AST, str, ast.AST] | None:
@@ -441,7 +439,8 @@ class _Site:
                 else:
                     skipped.append((start, end))
                 continue
-            texts.extend(_texts_of(stmt))
+            if stmt is not self.node:  # the site's own instructions are what it says, not why
+                texts.extend(_texts_of(stmt))
 
     def _holds(self, stmt: ast.AST) -> bool:
         """Is the site inside this (Try/With/loop) statement, or its except clause?"""
@@ -500,6 +499,16 @@ def _stem_label_depth(labelled: list[tuple[int, str]], default: int) -> int:
     if tools and not TOOL_SUBJECT.search(labelled[0][1].strip()):
         return tools[0]
     return labelled[0][0]
+
+
+def _word_class(haystack: str) -> Item | None:
+    for word, regex in _WORD_CLASSES:
+        match = regex.search(haystack)
+        if match:
+            start = match.start() - len(re.match(r"\w*", haystack[match.start()::-1]).group()) + 1
+            end = match.end() + len(re.match(r"\w*", haystack[match.end():]).group())
+            return Item((word,), f'"{haystack[start:end]}" in the branch', "words")
+    return None
 
 
 def _event_words(kind: str, node: ast.Dict) -> tuple[str, ...]:

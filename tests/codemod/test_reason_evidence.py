@@ -273,6 +273,31 @@ def test_words_in_the_branch(branch: str, expected: str) -> None:
     ''') == [expected]
 
 
+def test_a_comment_above_an_if_else_pair_does_not_decide_for_the_branch() -> None:
+    assert _reasons('''
+        async def on_event(self, client, event):
+            if event["type"] == "response.done":
+                # retry once, else fail gracefully
+                if not self.retried:
+                    self.retried = True
+                    log.info("retrying")
+                    CREATE
+                else:
+                    log.info("giving up")
+                    CREATE
+    ''') == ["RESPONSE_DONE_RETRY", "RESPONSE_DONE_GRACEFUL_FAILURE"]
+
+
+def test_the_sites_own_instructions_are_not_branch_words() -> None:
+    assert _reasons('''
+        async def on_event(self, client, event):
+            if event["type"] == "response.done":
+                if self.failures > 2:
+                    await client.send_event({"type": "response.create", "response": {
+                        "instructions": "Apologise and ask the caller to try again later."}})
+    ''') == ["RESPONSE_DONE"]
+
+
 def test_words_of_a_sibling_branch_do_not_leak() -> None:
     assert _reasons('''
         async def on_event(self, client, event):

@@ -11,7 +11,9 @@ statement. It never decides what is a send (the engine did); it only looks at:
   nearest first, up to the branch or function that gives the stem;
 * retry / fallback / graceful-failure words in the innermost branch (comments, log
   strings, calls, the condition);
-* the branch labels, functions and class that make the stem (names in ``reasons``).
+* the branch labels, functions and class that make the stem (names in ``reasons``);
+* only to tell apart sites that would otherwise read the same: the payload's
+  instructions, the event sent just before, the comment on or above the site.
 
 Pure: the same tree and text give the same evidence.
 """
@@ -314,8 +316,8 @@ class _Site:
                 value = dict_value(node, "output")
             elif isinstance(node, ast.Call):
                 name = callee(node)
-                if (name == "dict" and keyword_str(node, "type") == _OUTPUT_TYPE) or \
-                        _TYPED_OUTPUT.search(name):
+                if (name == "dict" and keyword_str(node, "type") == _OUTPUT_TYPE) or (
+                        name[:1].isupper() and _TYPED_OUTPUT.search(name)):  # a typed item class
                     value = keyword(node, "output")
                 elif _HELPER_NAME.match(name):
                     value = self._helper_payload(node)

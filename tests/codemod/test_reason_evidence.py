@@ -90,6 +90,18 @@ def test_output_through_a_helper(payload: str, expected: str) -> None:
     ''') == [expected]
 
 
+def test_output_through_a_helper_named_after_the_item_type() -> None:
+    assert _reasons('''
+        async def on_tool(self, client, cid):
+            await self._send_function_call_output(cid, {"error_code": "no_credit"})
+            CREATE
+            if self.typed:
+                await client.send(ConversationItemCreateEvent(item=FunctionCallOutputItem(
+                    call_id=cid, output=json.dumps({"error": "card_declined"}))))
+                CREATE
+    ''') == ["TOOL_NO_CREDIT", "TOOL_CARD_DECLINED"]
+
+
 def test_output_as_json_text_and_sdk_item_create() -> None:
     assert _reasons('''
         async def on_lookup(self, client, cid):

@@ -289,11 +289,14 @@ def _collisions(namings: list[_Naming], taken: set[str]) -> list[tuple[list[_Nam
 
 
 def _unique(namings: list[_Naming], taken: set[str]) -> None:
-    stuck: set[int] = set()
+    """Extend colliding names with more evidence until they differ; then, for sites that
+    share every piece of evidence, ordinal suffixes in source order (the first keeps the
+    name unless a gate call already uses it)."""
+    stuck: set[frozenset[int]] = set()
     for _ in range(64):
         progress = False
         for group, several in _collisions(namings, taken):
-            key = min(n.order for n in group)
+            key = frozenset(n.order for n in group)
             if key in stuck:
                 continue
             if _extend(group, allow_where=several):
@@ -302,16 +305,13 @@ def _unique(namings: list[_Naming], taken: set[str]) -> None:
                 stuck.add(key)
         if not progress:
             break
-    used = set(taken)
+    used = set(taken) | {n.name() for n in namings}
     for group, _ in _collisions(namings, taken):
         group.sort(key=lambda n: n.order)
         base = group[0].name()
-        start = 0 if base not in taken else 1
-        used.add(base)
-        for naming in group[1:] if start == 0 else group:
+        for naming in group[1:] if base not in taken else group:
             number = 2
-            while f"{base}_{number}" in used or any(
-                    o.name() == f"{base}_{number}" for o in namings if o not in group):
+            while f"{base}_{number}" in used:
                 number += 1
             naming.suffix = number
             used.add(naming.name())

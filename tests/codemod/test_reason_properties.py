@@ -7,9 +7,9 @@ import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-
 from respgate_lint.codemods.reasons import MAX_REASON_LENGTH
 from respgate_lint.codemods.rewrite import rewrite_source
+
 from respgate_lint.config import Settings
 
 from ..fuzz.realtime_programs import realtime_modules

@@ -109,6 +109,14 @@ def test_every_reason_of_a_realistic_handler(name: str, tmp_path: Path) -> None:
     assert _fix(path) == []                                           # nothing left, no change
 
 
+def test_evidence_is_printed_only_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "order_desk.py"
+    shutil.copyfile(HANDLERS / "order_desk.py", path)
+    plain = CliRunner().invoke(cli, ["fix", str(path)], catch_exceptions=False)
+    assert "rewritten as FUNCTION_PLACE_ORDER_RETRY\n" in plain.output
+    assert "(from:" not in plain.output
+
+
 def test_server_error_sites_read_as_retry_and_graceful_failure(tmp_path: Path) -> None:
     path = tmp_path / "salon_line.py"
     shutil.copyfile(HANDLERS / "salon_line.py", path)

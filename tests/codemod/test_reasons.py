@@ -90,7 +90,7 @@ def test_ordinals_only_for_identical_sites_and_against_existing() -> None:
     assert again[1].evidence[-1].startswith("ordinal _2")
 
 
-def test_same_stem_in_two_classes_is_told_apart_by_class() -> None:
+def test_without_a_tree_same_stem_in_two_classes_gets_an_ordinal() -> None:
     findings = [_f((), None, ("greet",), class_name="PhoneBridge"),
                 _f((), None, ("greet",), class_name="WebBridge")]
     names = [r.name for r in assign_reasons(findings, [])]

@@ -24,7 +24,7 @@ from respgate_lint.sourcetext import ByteOffsets, first_newline, normalize_newli
 
 from .gate_call import render_gate_call, statement_comments
 from .mixin import mixin_splices, observe_note
-from .reasons import assign_reasons
+from .reasons import Reason, assign_reasons
 
 __all__ = ["NOQA_WHY", "RewriteResult", "Site", "rewrite_file", "rewrite_source"]
 
@@ -42,6 +42,7 @@ class Site:
     why: str | None = None      # why not rewritten; for an unsafe fix, why it is unsafe
     unsafe: bool = False        # rewritten with --unsafe-fixes
     replacement: tuple[Span, str] | None = None  # the statement's span and its new text
+    evidence: tuple[str, ...] = ()  # what the reason was named from (--explain-reasons)
 
 
 @dataclass
@@ -89,7 +90,8 @@ def rewrite_file(result: FileResult, settings: Settings, *, unsafe_fixes: bool =
     offsets = ByteOffsets(source.data, source.text, source.encoding)
     with_fix = sorted((f for f in findings if f.fix is not None),
                       key=lambda f: (f.statement.line, f.statement.col))
-    reasons = assign_reasons(with_fix, result.gate_reasons, settings.tool_reason_prefix)
+    reasons = assign_reasons(with_fix, result.gate_reasons, settings.tool_reason_prefix,
+                             tree=result.tree, text=source.text)
     sites: dict[int, Site] = {}
     splices: list[_Splice] = []
     applied: list[Finding] = []
@@ -124,11 +126,12 @@ def rewrite_file(result: FileResult, settings: Settings, *, unsafe_fixes: bool =
     return out
 
 
-def _apply_one(finding: Finding, reason: str, offsets: ByteOffsets, splices: list[_Splice],
+def _apply_one(finding: Finding, named: Reason, offsets: ByteOffsets, splices: list[_Splice],
                applied: list[Finding], unsafe_fixes: bool) -> Site:
     fix = finding.fix
     assert fix is not None
     unsafe = fix.safety is Safety.UNSAFE
+    reason, evidence = named.name, named.evidence
     splice, new_text = _rewrite_statement(finding, reason, offsets)
     problem = _statement_error(new_text)
     if problem is not None:
@@ -137,14 +140,14 @@ def _apply_one(finding: Finding, reason: str, offsets: ByteOffsets, splices: lis
     replacement = (finding.statement, new_text)
     if unsafe and not unsafe_fixes:
         return Site(finding.line, finding.col, "unsafe", reason=reason, why=fix.note,
-                    replacement=replacement)
+                    replacement=replacement, evidence=evidence)
     if splices and splice.start < splices[-1].end:
         return Site(finding.line, finding.col, "not-fixed",
                     why="shares a statement with another rewritten send")
     splices.append(splice)
     applied.append(finding)
     return Site(finding.line, finding.col, "rewritten", reason=reason, unsafe=unsafe,
-                replacement=replacement)
+                replacement=replacement, evidence=evidence)
 
 
 def _one_per_class(findings: list[Finding]) -> list[Finding]:

@@ -218,11 +218,11 @@ class PhoneBridge(GatedResponseMixin):
                 )
             else:
                 await self.send_function_output(call_id, {"error": f"unknown tool {name}"})
-                await self.trigger_response("FUNCTION_CALL", self.client, force=False)
+                await self.trigger_response("FUNCTION_CALL_UNKNOWN_TOOL", self.client, force=False)
         except (KeyError, ValueError) as exc:
             log.warning("tool %s failed: %r", name, exc)
             await self.send_function_output(call_id, {"error": f"bad arguments: {exc}"})
-            await self.trigger_response("FUNCTION_CALL_ERROR", self.client, force=False)
+            await self.trigger_response("FUNCTION_CALL_BAD_ARGUMENTS", self.client, force=False)
 
     async def send_function_output(self, call_id: str, result: Any) -> None:
         assert self.client is not None
@@ -256,7 +256,7 @@ class PhoneBridge(GatedResponseMixin):
             return
         self._retries += 1
         await asyncio.sleep(self.retry_delay_s)
-        await self.trigger_response("SERVER_ERROR", self.client, force=False)
+        await self.trigger_response("SERVER_ERROR_RETRY", self.client, force=False)
 
     def _spawn(self, job: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(job)

@@ -149,7 +149,7 @@ RGT001 = Rule(
                         try:
                             await self.reconnect()
                         except ConnectionError:
-                            await self.trigger_response("RESUME_AFTER_DROP_ERROR", ws, force=False, response={"instructions": "Sorry"})
+                            await self.trigger_response("RESUME_AFTER_DROP_CONNECTION_ERROR", ws, force=False, response={"instructions": "Sorry"})
             '''),
         ),
         (

@@ -43,8 +43,12 @@ __all__ = ["fix"]
               help="Use this pyproject.toml instead of the nearest one.")
 @click.option("--quiet", "-q", is_flag=True,
               help="Print only sites left unfixed and problems; no per-site lines or summary.")
+@click.option("--explain-reasons", is_flag=True,
+              help="After each rewritten site, the evidence its reason was named from "
+                   "(always on with --diff).")
 def fix(paths: tuple[Path, ...], diff: bool, jobs: int, add_mixin: bool, unsafe_fixes: bool,
-        exclude: tuple[str, ...], config_file: Path | None, quiet: bool) -> None:
+        exclude: tuple[str, ...], config_file: Path | None, quiet: bool,
+        explain_reasons: bool) -> None:
     """Rewrite response.create sends that bypass the gate into gated calls.
 
     Each fixable send becomes a call of the gate it can reach, built from that gate's
@@ -78,7 +82,7 @@ def fix(paths: tuple[Path, ...], diff: bool, jobs: int, add_mixin: bool, unsafe_
                         task_type=FixTask))
     from .fix_output import FixReporter
 
-    reporter = FixReporter(diff_mode=diff, quiet=quiet)
+    reporter = FixReporter(diff_mode=diff, quiet=quiet, explain_reasons=explain_reasons or diff)
     for path, message in problems:
         reporter.problem(path, message)
     for result in _run(tasks, jobs, reporter.progress(len(tasks))):

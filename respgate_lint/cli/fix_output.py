@@ -31,9 +31,10 @@ def use_rich(stream: Any) -> bool:
 class FixReporter:
     """Collects counts for the summary and decides the exit code."""
 
-    def __init__(self, *, diff_mode: bool, quiet: bool) -> None:
+    def __init__(self, *, diff_mode: bool, quiet: bool, explain_reasons: bool = False) -> None:
         self.diff_mode = diff_mode
         self.quiet = quiet
+        self.explain_reasons = explain_reasons  # per site: what the reason was named from
         self.files = 0
         self.changed = 0
         self.rewritten = 0
@@ -80,8 +81,11 @@ class FixReporter:
                 self.rewritten += 1
                 self.unsafe_applied += site.unsafe
                 if not self.quiet:
+                    evidence = getattr(site, "evidence", ())
+                    explained = (f"  (from: {' · '.join(evidence)})"
+                                 if self.explain_reasons and evidence else "")
                     unsafe = f" (unsafe fix: {site.why})" if site.unsafe and site.why else ""
-                    self._line(f"{where}: {verb} as {site.reason}{unsafe}")
+                    self._line(f"{where}: {verb} as {site.reason}{unsafe}{explained}")
             elif site.status == "unsafe":
                 self.withheld += 1
                 self._line(f"{where}: unsafe fix not applied (use --unsafe-fixes): {site.why}")

@@ -99,7 +99,7 @@ REWRITES = [
             log.info("📞 שלום"); await self.client.send_event({"type": "response.create"})  # go
     '''), _m('''
         async def on_x(self):
-            log.info("📞 שלום"); await self.trigger_response("X", self.client, force=False)  # go
+            log.info("📞 שלום"); await self.trigger_response("BRIDGE_X", self.client, force=False)  # go
     ''')),
     ("multi-line-with-comments", _m('''
         async def handle_function_call(self, name):
@@ -140,7 +140,7 @@ REWRITES = [
                     try:
                         await self.run()
                     except OSError:
-                        await self.trigger_response("FUNCTION_GET_WEATHER_ERROR", self.client, force=False)
+                        await self.trigger_response("FUNCTION_GET_WEATHER_OS_ERROR", self.client, force=False)
     ''')),
     ("unique-against-existing-and-each-other", _m('''
         async def greet(self):

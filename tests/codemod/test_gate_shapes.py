@@ -327,17 +327,17 @@ def test_keyword_only_reason_and_kwargs_gate() -> None:
             async def trigger_response(self, *, reason, client, **options):
                 await client.send_event({"type": "response.create", **options})
 
-            async def a(self):
+            async def nudge(self):
                 await self.client.send_event({"type": "response.create"})
 
-            async def b(self):
+            async def speak(self):
                 await self.client.send_event({"type": "response.create", "response": {"x": 1}})
     ''')
     fixed, result = fix_text(source)
-    assert 'await self.trigger_response(reason="A", client=self.client)' in fixed
+    assert 'await self.trigger_response(reason="NUDGE", client=self.client)' in fixed
     assert result.sites[1].status == "unsafe" and "**kwargs" in (result.sites[1].why or "")
     fixed, _ = fix_text(source, unsafe_fixes=True)
-    assert ('await self.trigger_response(reason="B", client=self.client, response={"x": 1})'
+    assert ('await self.trigger_response(reason="SPEAK", client=self.client, response={"x": 1})'
             in fixed)
 
 
@@ -347,14 +347,14 @@ def test_reason_parameter_named_by_setting() -> None:
             async def trigger_response(self, why, client):
                 await client.send_event({"type": "response.create"})
 
-            async def a(self):
+            async def nudge(self):
                 await self.client.send_event({"type": "response.create"})
     ''')
     fixed, result = fix_text(source)
     assert fixed == source and (result.sites[0].why or "").startswith(NotFixable.GATE_SHAPE.value)
     assert "gate-reason-param" in (result.sites[0].why or "")
     fixed, _ = fix_text(source, Settings().replace(gate_reason_param="why"))
-    assert 'await self.trigger_response("A", self.client)' in fixed
+    assert 'await self.trigger_response("NUDGE", self.client)' in fixed
 
 
 def test_client_parameter_named_by_setting() -> None:
@@ -363,14 +363,14 @@ def test_client_parameter_named_by_setting() -> None:
             async def trigger_response(self, reason, link):
                 await self.send_via(link)
 
-            async def a(self):
+            async def nudge(self):
                 await self.pipe.send_event({"type": "response.create"})
     ''')
     fixed, result = fix_text(source)
     assert fixed == source and result.sites[0].status in ("unsafe", "not-fixed")
     settings = Settings().replace(gate_client_param="link")
     fixed, result = fix_text(source, settings, unsafe_fixes=True)
-    assert 'await self.trigger_response("A", self.pipe)' in fixed
+    assert 'await self.trigger_response("NUDGE", self.pipe)' in fixed
 
 
 @pytest.mark.parametrize("gate", [

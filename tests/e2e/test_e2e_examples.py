@@ -108,7 +108,7 @@ def test_own_gate_example_is_fixed_into_calls_its_gate_accepts(tmp_path: Path) -
     done = respgate("fix", str(copy))
     assert done.returncode == 0, done.stdout + done.stderr
     text = copy.read_text()
-    assert text.count("await self.trigger_response(\"") == 3
+    assert len(re.findall(r"(?m)^ +await self\.trigger_response\(\"[A-Z_]+\"", text)) == 3
     assert 'await self.trigger_response("SILENCE_TIMEOUT", force=False)' in text
     assert "response=" not in text.split("async def on_event")[1]
     assert respgate("check", str(copy)).returncode == 0

@@ -21,7 +21,9 @@ def assert_stats_add_up(stats: dict[str, Any]) -> None:
     per_reason = sum(sum(c.values()) for c in stats["reasons"].values())
     assert per_reason == stats["triggers"]
     assert sum(stats["dropped_by"].values()) == outcomes["dropped"]
-    assert outcomes["pending"] == (0 if stats["held"] is None else 1)
+    assert outcomes["pending"] == len(stats["queue"])  # one primary per held intent
+    assert (stats["held"] is None) == (not any(
+        not i["out_of_band"] and not i["scheduled"] for i in stats["queue"]))
 
 
 class Call:

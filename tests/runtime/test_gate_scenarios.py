@@ -347,6 +347,7 @@ def test_rapid_create_is_held_for_the_interval_then_sent(arun, start_call, stats
         assert (second.status, second.guard) == ("deferred", RAPID_CREATE)
         await call.wait_creates(2)
         assert loop.time() - started >= 0.05  # held, not sent at once
+        await call.peer.wait_for(lambda: not call.gate.stats().state.in_flight)
         forced = await call.trigger("forced", force=True)  # force skips rapid_create
         assert forced.sent
         await call.peer.drain()

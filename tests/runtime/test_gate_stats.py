@@ -171,7 +171,9 @@ def test_flushed_send_on_a_dead_socket_is_logged_not_raised(arun, start_call, ca
 
     with caplog.at_level(logging.ERROR, logger="respgate_lint.runtime"):
         arun(scenario())
-    assert any(getattr(r, "dropped_by", None) is None and r.exc_info for r in caplog.records)
+    failed = [r for r in caplog.records if r.exc_info]
+    assert [(r.reason, r.dropped_by) for r in failed] == [("tool_held", "send_failed")]
+    assert "the call is closed" in str(failed[0].exc_info[1])
 
 
 def test_constructor_validates_arguments():

@@ -72,6 +72,9 @@ _TEXT_NAMES = frozenset({"str", "bytes", "bytearray", "memoryview", "Data", "Tex
 _DICT_NAMES = frozenset({"dict", "Dict", "Mapping", "MutableMapping", "JSON", "Json",
                          "JsonDict", "TypedDict"})
 _ANY_NAMES = frozenset({"Any", "object"})
+# Unannotated parameters: names that say what they carry (websockets' send(message)).
+_TEXT_PARAMS = frozenset({"message", "msg", "text", "raw", "frame", "json_text", "data_str"})
+_DICT_PARAMS = frozenset({"event", "evt", "ev", "event_dict", "payload", "obj"})
 
 
 def register_send_path(cls: type, method: str, *, text: bool) -> None:
@@ -176,17 +179,30 @@ def _classify(ann: Any) -> str:
     return "other"
 
 
-def _first_param_kind(fn: Callable[..., Any]) -> str:
+def _first_param(fn: Callable[..., Any]) -> tuple[str, str]:
+    """``(kind, name)`` of the first positional parameter; an unannotated one is
+    classified by its name when that name is unambiguous (``message`` -> text,
+    ``event`` -> dict), else ``none``."""
     try:
         sig = inspect.signature(fn)
     except (TypeError, ValueError):
-        return "none"
+        return "none", ""
     for param in sig.parameters.values():
         if param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
-            return _classify(param.annotation)
+            kind = _classify(param.annotation)
+            if kind == "none":
+                if param.name in _TEXT_PARAMS:
+                    kind = "text"
+                elif param.name in _DICT_PARAMS:
+                    kind = "dict"
+            return kind, param.name
         if param.kind is param.VAR_POSITIONAL:
-            return "any"
-    return "none"
+            return "any", param.name
+    return "none", ""
+
+
+def _first_param_kind(fn: Callable[..., Any]) -> str:
+    return _first_param(fn)[0]
 
 
 def _takes(fn: Callable[..., Any], *names: str) -> bool:
@@ -251,10 +267,12 @@ def _by_evidence(client: Any) -> tuple[SendPath | None, list[str]]:
         fn = _method(client, name)
         if fn is None:
             continue
-        if _method(client, receive) is not None and _first_param_kind(fn) in ("text", "none"):
-            return _text_path(name, name, f"{name}/{receive} websocket pair"), rejected
-        rejected.append(f"{name} without {receive}: may send a chat message, not a "
-                        "protocol event")
+        kind, param = _first_param(fn)
+        if kind in ("text", "none") and (_method(client, receive) is not None or param == "data"):
+            why = f"{name}/{receive} pair" if param != "data" else f"{name}(data)"
+            return _text_path(name, name, f"websocket {why}"), rejected
+        rejected.append(f"{name}({param}) without {receive}: may send a chat message, not "
+                        "a protocol event")
     fn = _method(client, "send")
     if fn is not None:
         kind = _first_param_kind(fn)

@@ -170,36 +170,47 @@ class CallState:
         due = self.unknown_active_until
         if self.awaiting:  # oldest first: it expires first
             first = next(iter(self.awaiting.values())).sent_at + stuck
-            due = first if due is None else min(due, first)
+            due = first if due is None or first < due else due
         for act in self.active.values():
             at = act.last_seen + stuck
-            due = at if due is None else min(due, at)
+            due = at if due is None or at < due else due
         return due
 
     def expire(self, now: float) -> None:
         """Release what the server has been silent about for ``stuck_timeout_s``."""
-        stuck = self.stuck_timeout_s
+        limit = now - self.stuck_timeout_s
         for pending in (self.awaiting, self.oob_awaiting):
-            while pending:
-                oldest = next(iter(pending.values()))
-                if now - oldest.sent_at < stuck:
-                    break
-                del pending[oldest.event_id]
-                self.stats.stuck["create"] += 1
-                self._note(logging.WARNING, "create never answered; no longer in flight",
-                           reason=oldest.reason, event_id=oldest.event_id,
-                           waited_s=round(now - oldest.sent_at, 3))
+            if pending and next(iter(pending.values())).sent_at <= limit:
+                self._expire_creates(pending, now, limit)
         for running in (self.active, self.oob_active):
-            for rid in [r for r, a in running.items() if now - a.last_seen >= stuck]:
-                act = running.pop(rid)
-                self.stats.stuck["response"] += 1
-                self._note(logging.WARNING, "response silent past stuck_timeout_s; released",
-                           reason=act.reason, response_id=rid,
-                           silent_s=round(now - act.last_seen, 3))
-        if self.unknown_active_until is not None and now >= self.unknown_active_until:
+            if running and any(a.last_seen <= limit for a in running.values()):
+                self._expire_responses(running, now, limit)
+        unknown = self.unknown_active_until
+        if unknown is not None and now >= unknown:
             self.unknown_active_until = None
-        if self.speaking_since is not None and now - self.speaking_since >= stuck:
+        if self.speaking_since is not None and self.speaking_since <= limit:
             self._release_speech(now)
+
+    def _expire_creates(self, pending: dict[str, SentCreate], now: float, limit: float) -> None:
+        while pending:
+            oldest = next(iter(pending.values()))
+            if oldest.sent_at > limit:
+                break
+            del pending[oldest.event_id]
+            self.stats.stuck["create"] += 1
+            self._note(logging.WARNING, "create never answered; no longer in flight",
+                       reason=oldest.reason, event_id=oldest.event_id,
+                       waited_s=round(now - oldest.sent_at, 3))
+
+    def _expire_responses(self, running: dict[str, Active], now: float, limit: float) -> None:
+        for rid in [r for r, a in running.items() if a.last_seen <= limit]:
+            act = running.pop(rid)
+            if act.tentative is not None:
+                self.tentative.pop(act.tentative.event_id, None)
+            self.stats.stuck["response"] += 1
+            self._note(logging.WARNING, "response silent past stuck_timeout_s; released",
+                       reason=act.reason, response_id=rid,
+                       silent_s=round(now - act.last_seen, 3))
 
     def _release_speech(self, now: float) -> None:
         assert self.speaking_since is not None

@@ -149,13 +149,26 @@ class DictWrapper:
     def __init__(self):
         self.wire = []
 
-    async def send(self, event):  # no annotation: the gate cannot know what it takes
-        self.wire.append(json.dumps(event))
+    async def send(self, item):  # no annotation, a name that says nothing: cannot know
+        self.wire.append(json.dumps(item))
 
 
 class AnnotatedDictWrapper(DictWrapper):
-    async def send(self, event: dict[str, Any]) -> None:
+    async def send(self, item: dict[str, Any]) -> None:
+        self.wire.append(json.dumps(item))
+
+
+class NamedDictWrapper(DictWrapper):
+    async def send(self, event):  # unannotated, but the name says it is the event dict
         self.wire.append(json.dumps(event))
+
+
+class NamedTextSocket:
+    def __init__(self):
+        self.wire = []
+
+    async def send(self, message):  # websockets' own parameter name
+        self.wire.append(message)
 
 
 class ChatHelper:
@@ -203,11 +216,26 @@ def test_send_annotated_dict_gets_the_event_dict_once_encoded(arun):
     arun(scenario())
 
 
+def test_unannotated_send_is_read_from_its_parameter_name(arun):
+    async def scenario():
+        gate = ResponseGate(require_session_update=False, min_interval_s=0)
+        named, socket = NamedDictWrapper(), NamedTextSocket()
+        assert (describe_path(named), describe_path(socket)) == ("send(dict)", "send")
+        out = await gate.trigger_response("tool_a", named)
+        gate.observe({"type": "response.done", "response": {"id": "r1", "metadata": {
+            "respgate_event_id": out.event_id}}})
+        await gate.trigger_response("tool_b", socket)
+        assert json.loads(named.wire[0])["type"] == "response.create"  # encoded once
+        assert json.loads(socket.wire[0])["type"] == "response.create"
+
+    arun(scenario())
+
+
 def test_send_text_chat_helper_is_refused(arun):
     async def scenario():
         gate = ResponseGate(require_session_update=False)
         helper = ChatHelper()
-        with pytest.raises(NoSendPathError, match="send_text without receive_text"):
+        with pytest.raises(NoSendPathError, match=r"send_text\(text\) without receive_text"):
             await gate.trigger_response("tool_a", helper)
         assert helper.messages == []  # the event never became a user message
 

@@ -238,10 +238,10 @@ class ResponseGate(GateMachinery):
         go or unanswered.
         """
         with self._lock:
-            snap = self._stats.snapshot()
             now = self._clock()
             state = self._state
             state.expire(now)
+            snap = self._stats.snapshot()
             held = [*self._queue, *sorted(self._scheduled, key=lambda i: i.created),
                     *self._oob]
             snap["held"] = self._queue[0].describe(now) if self._queue else None
@@ -362,8 +362,8 @@ class ResponseGate(GateMachinery):
     def _prune_wire(self) -> None:
         """Forget absorbed intents of creates the server answered (or that expired)."""
         state = self._state
-        for eid in [e for e in self._wire
-                    if e not in state.awaiting and e not in state.oob_awaiting]:
+        for eid in [e for e in self._wire if e not in state.awaiting
+                    and e not in state.oob_awaiting and e not in state.tentative]:
             del self._wire[eid]
 
     def _farewell_settled(self) -> bool:

@@ -360,11 +360,11 @@ class ResponseGate(GateMachinery):
         self._notify_waiters()
 
     def _prune_wire(self) -> None:
-        """Forget absorbed intents of creates the server answered (or that expired)."""
+        """Creates the server answered (or that expired): what they absorbed was sent."""
         state = self._state
         for eid in [e for e in self._wire if e not in state.awaiting
                     and e not in state.oob_awaiting and e not in state.tentative]:
-            del self._wire[eid]
+            self._settle_absorbed(self._wire.pop(eid))
 
     def _farewell_settled(self) -> bool:
         farewell = self._farewell

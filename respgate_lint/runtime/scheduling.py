@@ -449,9 +449,13 @@ class GateMachinery:
             if immediate or cancelled:
                 raise
             return
-        settled = Settlement("sent", intent.reason, intent.event_id)
         if intent.handle is not None:
-            intent.handle.resolve(settled)
+            intent.handle.resolve(Settlement("sent", intent.reason, intent.event_id))
+        if intent.absorbed and intent.event_id not in self._wire:  # not tracked: final now
+            self._settle_absorbed(intent)
+
+    def _settle_absorbed(self, intent: Intent) -> None:
+        """The intents a create carried are ``sent`` once it was answered (not refused)."""
         for other in intent.absorbed:
             if other.handle is not None:
                 other.handle.resolve(Settlement("sent", other.reason, intent.event_id))

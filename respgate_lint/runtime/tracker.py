@@ -39,6 +39,7 @@ class SentCreate:
     event_id: str
     reason: str
     sent_at: float
+    previous_create_at: float | None = None  # restored if this send never happened
 
 
 @dataclass(slots=True)
@@ -101,13 +102,16 @@ class CallState:
         if oob:
             self.oob_awaiting[event_id] = SentCreate(event_id, reason, now)
         else:
-            self.awaiting[event_id] = SentCreate(event_id, reason, now)
+            self.awaiting[event_id] = SentCreate(event_id, reason, now, self.last_create_at)
             self.last_create_at = now
 
     def forget_sent(self, event_id: str) -> None:
-        """The send raised or was cancelled: no answer will come for it."""
-        if self.awaiting.pop(event_id, None) is None:
+        """The send raised or was cancelled: no answer will come, no spacing is owed."""
+        sent = self.awaiting.pop(event_id, None)
+        if sent is None:
             self.oob_awaiting.pop(event_id, None)
+        elif self.last_create_at == sent.sent_at:
+            self.last_create_at = sent.previous_create_at
 
     def is_pending(self, event_id: str) -> bool:
         """Is this create of the gate still unanswered or its response still running?"""

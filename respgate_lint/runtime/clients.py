@@ -205,6 +205,34 @@ def _first_param_kind(fn: Callable[..., Any]) -> str:
     return _first_param(fn)[0]
 
 
+def _body_evidence(fn: Callable[..., Any], param: str) -> str | None:
+    """What the method's own source does with its argument, read statically (once per class).
+
+    ``json.dumps(param)`` -> it takes the dict; ``json.loads(param)`` -> JSON text.
+    """
+    import ast
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError, ValueError):
+        return None
+    found = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        first = node.args[0]
+        if not (isinstance(first, ast.Name) and first.id == param):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name == "dumps":
+            found.add("dict")
+        elif name == "loads":
+            found.add("text")
+    return found.pop() if len(found) == 1 else None
+
+
 def _takes(fn: Callable[..., Any], *names: str) -> bool:
     try:
         params = inspect.signature(fn).parameters
@@ -271,11 +299,15 @@ def _by_evidence(client: Any) -> tuple[SendPath | None, list[str]]:
         if kind in ("text", "none") and (_method(client, receive) is not None or param == "data"):
             why = f"{name}/{receive} pair" if param != "data" else f"{name}(data)"
             return _text_path(name, name, f"websocket {why}"), rejected
+        if kind in ("text", "none", "any") and _body_evidence(fn, param) == "text":
+            return _text_path(name, name, f"{name} json.loads its argument"), rejected
         rejected.append(f"{name}({param}) without {receive}: may send a chat message, not "
                         "a protocol event")
     fn = _method(client, "send")
     if fn is not None:
-        kind = _first_param_kind(fn)
+        kind, param = _first_param(fn)
+        if kind in ("none", "any", "mixed"):
+            kind = _body_evidence(fn, param) or kind
         if kind == "text":
             return _text_path("send", "send", "send(str)"), rejected
         if kind == "dict":

@@ -149,7 +149,10 @@ class DictWrapper:
     def __init__(self):
         self.wire = []
 
-    async def send(self, item):  # no annotation, a name that says nothing: cannot know
+    async def send(self, item):  # no annotation, a name and a body that say nothing
+        self._push(item)
+
+    def _push(self, item):
         self.wire.append(json.dumps(item))
 
 
@@ -161,6 +164,22 @@ class AnnotatedDictWrapper(DictWrapper):
 class NamedDictWrapper(DictWrapper):
     async def send(self, event):  # unannotated, but the name says it is the event dict
         self.wire.append(json.dumps(event))
+
+
+class DumpingWrapper:
+    def __init__(self):
+        self.wire = []
+
+    async def send(self, data):  # unannotated, ambiguous name, but the body dumps it
+        self.wire.append(json.dumps(data))
+
+
+class LoadingSocket:
+    def __init__(self):
+        self.wire = []
+
+    async def send(self, data):  # a test double of a websocket: it parses JSON text
+        self.wire.append(json.loads(data))
 
 
 class NamedTextSocket:
@@ -227,6 +246,21 @@ def test_unannotated_send_is_read_from_its_parameter_name(arun):
         await gate.trigger_response("tool_b", socket)
         assert json.loads(named.wire[0])["type"] == "response.create"  # encoded once
         assert json.loads(socket.wire[0])["type"] == "response.create"
+
+    arun(scenario())
+
+
+def test_unannotated_send_is_read_from_what_its_body_does_with_the_argument(arun):
+    async def scenario():
+        gate = ResponseGate(require_session_update=False, min_interval_s=0)
+        dumping, loading = DumpingWrapper(), LoadingSocket()
+        assert (describe_path(dumping), describe_path(loading)) == ("send(dict)", "send")
+        first = await gate.trigger_response("tool_a", dumping)
+        gate.observe({"type": "response.done", "response": {"id": "r1", "metadata": {
+            "respgate_event_id": first.event_id}}})
+        await gate.trigger_response("tool_b", loading)
+        assert json.loads(dumping.wire[0])["type"] == "response.create"
+        assert loading.wire[0]["type"] == "response.create"
 
     arun(scenario())
 

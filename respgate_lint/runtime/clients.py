@@ -111,7 +111,7 @@ def _adapter_send(adapter: ClientAdapter, event: dict[str, Any]) -> Any:
     return adapter.fn(_json_text(event) if adapter.text else event)
 
 
-_ADAPTER_PATH = SendPath("adapter", _adapter_send, "explicit ClientAdapter")  # type: ignore[arg-type]
+_ADAPTER_PATH = SendPath("adapter", _adapter_send, "explicit ClientAdapter")
 _CACHE[ClientAdapter] = _ADAPTER_PATH
 
 

@@ -147,7 +147,7 @@ class Outcome:
             return self.handle.result
         if self.status == "deferred":  # a deferred outcome built by hand: unknown
             return None
-        return Settlement(self.status, self.reason, self.event_id)  # type: ignore[arg-type]
+        return Settlement(self.status, self.reason, self.event_id)
 
     async def wait(self, timeout: float | None = None) -> Settlement:
         """Wait until a deferred create is sent, dropped or expired.

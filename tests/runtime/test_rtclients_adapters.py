@@ -207,7 +207,7 @@ class ModelEvents:
     class Event:
         pass
 
-    async def send_event(self, event: ModelEvents.Event) -> None:  # noqa: F821 - string annotation
+    async def send_event(self, event: ModelEvents.Event) -> None:
         raise AssertionError("must not be called with a dict")
 
 

@@ -96,6 +96,12 @@ def play(scenario: Scenario, *, gate_kw: dict[str, Any] | None = None,
     return peer
 
 
+async def running(peer: CallPeer, bridge: WsBridge, total: int = 1) -> None:
+    """Until the server runs a response and the gate has seen ``total`` responses start."""
+    await until(lambda: peer.active_response is not None)
+    await until(lambda: bridge.gate.stats().responses.total >= total)
+
+
 def accepted(peer: CallPeer) -> list[str]:
     return [peer.client_events[i]["response"]["metadata"]["reason"]
             for i in peer.accepted_create_indexes()]
@@ -108,7 +114,7 @@ def test_farewell_during_an_active_response_is_heard_without_a_server_error(
     async def scenario(peer: CallPeer, server: PeerServer, bridge: WsBridge) -> None:
         peer.speech_started()
         peer.speech_stopped(calls=[ToolCall("end_call", {}, "call_end")])  # the model hangs up
-        await until(lambda: bridge.gate.stats().state.in_flight)
+        await running(peer, bridge)
         bridge.gate.set_pending_hangup()
         farewell = await bridge.trigger("farewell", force=True,
                                         response={"instructions": "Say goodbye."})
@@ -136,8 +142,7 @@ def test_farewell_during_an_active_response_is_heard_without_a_server_error(
 def test_reconnect_mid_response_releases_the_gate_and_the_follow_up_goes_on_the_new_socket():
     async def scenario(peer: CallPeer, server: PeerServer, bridge: WsBridge) -> None:
         assert await bridge.trigger("answer")
-        await until(lambda: peer.active_response is not None)
-        await until(lambda: bridge.gate.stats().state.in_flight)
+        await running(peer, bridge)
         held = await bridge.trigger("tool_follow_up", response={"instructions": "Read it."})
         assert held.guard == RESPONSE_IN_FLIGHT
         await server.drop()  # the network drops mid-response: no response.done ever
@@ -174,7 +179,7 @@ def test_a_new_session_created_alone_releases_the_gate_after_a_reconnect():
         client = ReconnectingClient()
         client.ws = bridge.ws
         assert await bridge.gate.trigger_response("answer", client)
-        await until(lambda: bridge.gate.stats().state.in_flight)
+        await running(peer, bridge)
         held = await bridge.gate.trigger_response("tool_follow_up", client)
         await server.drop()
         await bridge.closed()
@@ -193,7 +198,7 @@ def test_a_new_session_created_alone_releases_the_gate_after_a_reconnect():
 def test_out_of_band_alongside_a_tool_follow_up():
     async def scenario(peer: CallPeer, server: PeerServer, bridge: WsBridge) -> None:
         assert await bridge.trigger("answer")
-        await until(lambda: bridge.gate.stats().state.in_flight)
+        await running(peer, bridge)
         follow_up = await bridge.trigger("tool_hours", response={"instructions": "Hours."})
         side = await bridge.trigger("classify", response={
             "conversation": "none", "output_modalities": ["text"],
@@ -248,7 +253,7 @@ def test_a_cancelled_send_leaves_no_phantom_in_flight():
 def test_a_response_whose_done_is_lost_is_released_by_the_stuck_timeout():
     async def scenario(peer: CallPeer, server: PeerServer, bridge: WsBridge) -> None:
         assert await bridge.trigger("answer")
-        await until(lambda: bridge.gate.stats().state.in_flight)
+        await running(peer, bridge)
         peer.complete_response()  # response.done is sent, but the app's filter loses it
         held = await bridge.trigger("tool_follow_up")
         assert held.guard == RESPONSE_IN_FLIGHT
@@ -264,7 +269,7 @@ def test_a_response_whose_done_is_lost_is_released_by_the_stuck_timeout():
 def test_done_then_speech_in_one_burst_never_talks_over_the_caller():
     async def scenario(peer: CallPeer, server: PeerServer, bridge: WsBridge) -> None:
         assert await bridge.trigger("answer")
-        await until(lambda: bridge.gate.stats().state.in_flight)
+        await running(peer, bridge)
         held = await bridge.trigger("tool_result")
         peer.complete_response()  # written back to back on the socket
         peer.speech_started()
@@ -296,7 +301,7 @@ def test_every_event_on_the_wire_matches_the_openai_sdk_types():
     async def scenario(peer: CallPeer, server: PeerServer, bridge: WsBridge) -> None:
         peer.speech_started()
         peer.speech_stopped(calls=[ToolCall("get_hours", {}, "call_1")])
-        await until(lambda: bridge.gate.stats().state.in_flight)
+        await running(peer, bridge)
         await bridge.ws.send(json.dumps({"type": "conversation.item.create", "item": {
             "type": "function_call_output", "call_id": "call_1", "output": "{}"}}))
         held = await bridge.trigger("tool_get_hours")

@@ -68,6 +68,8 @@ class Call:
         await self.peer.wait_for(lambda: len(self.peer.creates) >= n, timeout)
 
     async def wait_observed_active(self) -> None:
+        """Until the gate has *observed* a running response (not just sent a create)."""
+        await self.peer.drain()  # every emitted event (response.created) has been delivered
         await self.peer.wait_for(lambda: self.gate.stats()["state"]["in_flight"])
 
     def reasons_sent(self) -> list[str]:

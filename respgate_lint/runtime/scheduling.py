@@ -115,10 +115,12 @@ class GateMachinery:
     def _blocking_guard(self, force: bool) -> str | None:
         raise NotImplementedError
 
-    def _hold_for(self, now: float, force: bool, oob: bool) -> str | None:
-        """The holding guard for an intent now (and remember when to look again)."""
-        hold, self._recheck_at = self._state.holding_guard(
+    def _hold_for(self, now: float, force: bool, oob: bool, *, head: bool = False) -> str | None:
+        """The holding guard for an intent now; for the queue's head, when to look again."""
+        hold, recheck = self._state.holding_guard(
             now, force, self.min_interval_s, blind=self._blind, oob=oob)
+        if head:
+            self._recheck_at = recheck
         if hold is None and not oob and self._reserved:
             return RESPONSE_IN_FLIGHT
         return hold
@@ -144,9 +146,10 @@ class GateMachinery:
                 self._drop(intent, DEFER_TIMEOUT, hold)
         cancels: list[tuple[Any, str]] = []
         hold = None
+        self._recheck_at = None
         while self._queue:
             head = self._queue[0]
-            hold = self._hold_for(now, head.force, False)
+            hold = self._hold_for(now, head.force, False, head=True)
             if hold is None:
                 sends.append(self._schedule(head))
                 break

@@ -257,3 +257,27 @@ def test_an_absorbed_intent_past_its_deadline_is_dropped_not_put_back(
         await asyncio.sleep(0)
 
     arun(scenario())
+
+
+def test_an_out_of_band_send_does_not_postpone_the_held_heads_timer(arun):
+    class Sink:
+        def __init__(self):
+            self.events = []
+
+        def send_event(self, event: dict) -> None:
+            self.events.append(event)
+
+    async def scenario():
+        gate = ResponseGate(min_interval_s=0.1, defer_timeout_s=5, require_session_update=False)
+        sink = Sink()
+        first = await gate.trigger_response("first", sink)
+        gate.observe({"type": "response.done", "response": {"id": "r1", "metadata": {
+            "respgate_event_id": first.event_id}}})
+        spaced = await gate.trigger_response("second", sink)
+        assert spaced.guard == "rapid_create"
+        assert await gate.trigger_response("side_note", sink, response=OOB)  # at once
+        assert await gate.wait_idle(timeout=0.01) is False  # re-arms the gate's timer
+        settled = await spaced.wait(timeout=1)  # at its interval, not at defer_timeout_s
+        assert settled.status == "sent"
+
+    arun(scenario())

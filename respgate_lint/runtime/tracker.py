@@ -225,7 +225,7 @@ class CallState:
 
     # -- server events -----------------------------------------------------
     def on_event(self, event: Mapping[str, Any], now: float) -> None:
-        self.observed = True
+        seen_before, self.observed = self.observed, True
         kind = event.get("type")
         if kind == "response.done":
             self._on_done(response_of(event))
@@ -241,7 +241,7 @@ class CallState:
         elif kind in _SPEECH_ENDS:
             self.speaking_since = None
         elif kind == "session.created":
-            self._on_session_created(event)
+            self._on_session_created(event, seen_before)
         elif kind == "session.updated":
             self.session_ready = True
             self._read_turn_detection(event.get("session"))
@@ -255,9 +255,10 @@ class CallState:
                 if act is not None:
                     act.last_seen = now
 
-    def _on_session_created(self, event: Mapping[str, Any]) -> None:
+    def _on_session_created(self, event: Mapping[str, Any], seen_before: bool) -> None:
+        """A connection's first event. Anything observed before it was another connection's."""
         self.sessions += 1
-        if self.sessions > 1 and not self.fresh:
+        if (self.sessions > 1 or seen_before) and not self.fresh:
             self.reset_connection()
             self.stats.reconnects += 1
             self._note(logging.INFO, "new connection (session.created): per-connection "

@@ -238,3 +238,29 @@ def test_stats_read_as_attributes_and_as_dicts(arun):
         assert json.loads(json.dumps(stats))["state"]["in_flight"] is False
 
     arun(scenario())
+
+
+def test_a_first_session_created_after_other_events_is_a_new_connection(arun):
+    """The gate missed the first connection's session.created: the next one still resets."""
+
+    async def scenario():
+        gate = ResponseGate(require_session_update=False)
+        gate.observe(_created("resp_old"))  # a response on a connection we joined late
+        assert gate.stats().state.in_flight is True
+        gate.observe({"type": "session.created", "session": {"type": "realtime"}})
+        stats = gate.stats()
+        assert stats.state.in_flight is False and stats.reconnects == 1
+
+    arun(scenario())
+
+
+def test_the_very_first_session_created_keeps_what_came_before_it(arun):
+    async def scenario():
+        gate = ResponseGate(require_session_update=False)
+        sink = Sink()
+        assert await gate.trigger_response("early_greeting", sink)  # before any event
+        gate.observe({"type": "session.created", "session": {"type": "realtime"}})
+        stats = gate.stats()
+        assert stats.state.in_flight is True and stats.reconnects == 0  # still awaited
+
+    arun(scenario())

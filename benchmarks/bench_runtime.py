@@ -5,18 +5,28 @@ Run: ``python benchmarks/bench_runtime.py``. ``main()`` returns the result rows
 repeats, measured in the same process and run as its baseline, so the ratio
 is what to read: what the guards, deferral and telemetry cost over the
 minimum a hand-written gate does.
+
+``--baseline REF`` also extracts ``respgate_lint/runtime`` at git ``REF`` into a
+temporary package and measures both versions alternately in this process (a
+busy machine slows both alike), printing per-trigger cost now / at ``REF``.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import importlib
 import logging
 import secrets
+import subprocess
 import sys
+import tarfile
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -245,7 +255,84 @@ def main() -> list[dict[str, Any]]:
     return rows
 
 
+# -------------------------------------------------------- against a git ref
+def _runtime_at(ref: str, into: Path) -> ModuleType:
+    """``respgate_lint/runtime`` as of ``ref``, importable as its own package."""
+    root = Path(__file__).resolve().parents[1]
+    archive = subprocess.run(["git", "-C", str(root), "archive", ref, "respgate_lint/runtime"],
+                             capture_output=True, check=True).stdout
+    tar_path = into / "runtime.tar"
+    tar_path.write_bytes(archive)
+    with tarfile.open(tar_path) as tar:
+        tar.extractall(into, filter="data")
+    package = into / "respgate_lint" / "runtime"
+    package.rename(into / "respgate_baseline_runtime")
+    sys.path.insert(0, str(into))
+    return importlib.import_module("respgate_baseline_runtime")
+
+
+def _per_trigger(mod: Any) -> dict[str, float]:
+    """One timing of each gate case for the runtime module ``mod`` (s per trigger)."""
+    gate_cls = mod.ResponseGate
+
+    def sent() -> float:
+        gate = gate_cls(min_interval_s=0.0, require_session_update=False)
+        client = _EchoClient(gate.observe)
+        return _time_async(lambda: gate.trigger_response("bench", client), GATE_N)
+
+    def deferred() -> float:
+        gate = gate_cls(require_session_update=False, defer_timeout_s=3600)
+
+        async def go() -> float:
+            await gate.trigger_response("first", _NoopClient())
+            start = time.perf_counter()
+            for _ in range(GATE_N):
+                await gate.trigger_response("bench", _NoopClient())
+            per = (time.perf_counter() - start) / GATE_N
+            gate.close()
+            return per
+
+        return asyncio.run(go())
+
+    def blocked() -> float:
+        gate = gate_cls()
+        gate.close()
+        return _time_async(lambda: gate.trigger_response("bench", _NoopClient()), GATE_N)
+
+    return {"sent + response.done": sent(), "deferred (coalesced)": deferred(),
+            "blocked (closing)": blocked()}
+
+
+def compare(ref: str, rounds: int = 7) -> list[dict[str, Any]]:
+    """Per-trigger cost of this checkout vs ``ref``, alternating, best of ``rounds``."""
+    import respgate_lint.runtime as current
+
+    with tempfile.TemporaryDirectory() as tmp:
+        baseline = _runtime_at(ref, Path(tmp))
+        best: dict[str, dict[str, float]] = {"now": {}, "ref": {}}
+        for _ in range(rounds):
+            for label, mod in (("ref", baseline), ("now", current)):
+                for name, value in _per_trigger(mod).items():
+                    best[label][name] = min(value, best[label].get(name, value))
+    return [{"name": name, "now_us": round(best["now"][name] * 1e6, 2),
+             "ref_us": round(best["ref"][name] * 1e6, 2),
+             "ratio": round(best["now"][name] / best["ref"][name], 2)}
+            for name in best["now"]]
+
+
 if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", metavar="REF",
+                        help="also compare per-trigger cost with the runtime at this git ref")
+    args = parser.parse_args()
+    log = logging.getLogger("respgate_lint.runtime")
+    if args.baseline:
+        log.setLevel(logging.ERROR)
+        print(f"per-trigger cost, this checkout vs {args.baseline} (same process, alternating)")
+        for row in compare(args.baseline):
+            print(f"  {row['name']:<24} now {row['now_us']:8.2f} us   {args.baseline} "
+                  f"{row['ref_us']:8.2f} us   ratio {row['ratio']:.2f}")
+        print()
     results = main()
     _print([r for r in results if r["ratio"] is not None])
     print(f"total time: {results[-1]['respgate']} s")

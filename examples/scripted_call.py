@@ -38,7 +38,8 @@ FIRST_TURN = (ToolCall("check_availability", {"day": "tuesday"}, "call_availabil
 BOOKING = (ToolCall("book_appointment", {"day": "tuesday", "time": "15:00"}, "call_booking"),)
 # Server events too chatty for the default timeline.
 QUIET = frozenset({"response.output_item.added", "response.output_item.done",
-                   "conversation.item.created", "input_audio_buffer.committed"})
+                   "conversation.item.created", "conversation.item.added",
+                   "conversation.item.done", "input_audio_buffer.committed"})
 
 
 @dataclass

@@ -5,71 +5,34 @@ Threading model
 * Every decision (read guards, change state) runs under one ``threading.Lock``
   with no ``await`` inside, so concurrent triggers - tasks of one loop, or
   threads - can never both pass a guard; the send happens after the decision.
-* ``trigger_response`` is a coroutine; the send runs on the loop that awaits it.
-  From a thread that is not running the app's loop, prefer
-  ``asyncio.run_coroutine_threadsafe(gate.trigger_response(...), loop)``.
-  Awaiting it on another thread's own loop is also safe for the decision.
+* ``trigger_response`` is a coroutine; an immediate send runs on the loop that
+  awaits it, in the same task, with no loop turn between decision and send.
 * The gate captures the first running loop it is used on (``trigger_response``
   or ``observe``) as its *home loop*. Held intents are re-checked by a timer and
-  flushed by a task on that loop, so a held create is sent on the home loop
-  through the client of the last trigger that joined it.
-* ``observe()`` and ``set_pending_hangup()``/``close()`` are sync and may be
-  called from any thread; work that needs the loop is handed over with
-  ``call_soon_threadsafe``.
+  sent by a task on that loop (see scheduling.py), through the client of the
+  last trigger that joined them - and re-checked once more right before sending.
+* ``observe()``, ``set_pending_hangup()``, ``close()``, ``reset()`` and
+  ``on_reconnect()`` are sync and may be called from any thread; work that needs
+  the loop is handed over with ``call_soon_threadsafe``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
-from .clients import send_via
-from .events import as_event_dict, build_create_event, new_event_id, unwrap_create_event
-from .outcome import BUDGET, CLOSING, PENDING_HANGUP, Outcome
-from .stats import GateStats
+from .events import CONFLICT, as_event_dict, is_out_of_band, new_event_id, normalise_payload
+from .intents import Intent, absorb_prefix, try_join
+from .outcome import BUDGET, CLOSING, PENDING_HANGUP, RESET, Handle, Outcome
+from .scheduling import Decision, GateMachinery, running_loop
+from .stats import GateStats, StatsView, as_view
 from .tracker import CallState
 
-logger = logging.getLogger("respgate_lint.runtime")
 
-_DEFER_TIMEOUT = "defer_timeout"
-_SEND_FAILED = "send_failed"
-
-
-@dataclass(slots=True, eq=False)
-class _Intent:
-    """A create the gate means to send: now, or once its holds clear."""
-
-    event_id: str
-    reason: str
-    client: Any
-    response: Mapping[str, Any] | None
-    force: bool
-    is_greeting: bool
-    farewell: bool
-    deadline: float
-    coalesced: list[str] = field(default_factory=list)
-    state: str = "pending"  # pending -> scheduled -> wire | aborted
-
-
-@dataclass(slots=True)
-class _Decision:
-    outcome: Outcome
-    send: _Intent | None = None
-    absorbed: _Intent | None = None
-    rearm: bool = False  # the held intent changed in a way its timer must learn of
-
-
-def _running_loop() -> asyncio.AbstractEventLoop | None:
-    # asyncio's own non-raising lookup (exported in asyncio.events.__all__).
-    return asyncio._get_running_loop()
-
-
-class ResponseGate:
+class ResponseGate(GateMachinery):
     """Guards, deferral and telemetry for ``response.create`` on one call.
 
     ``min_interval_s``: minimum spacing between creates (``rapid_create``).
@@ -78,9 +41,15 @@ class ResponseGate:
     may wait before it is dropped and counted. ``require_session_update``: hold
     creates until ``session.updated`` (set False for apps that never update the
     session). ``vad_response_wait_s``: after ``speech_stopped`` on a session whose
-    turn detection creates responses itself, how long to wait for that response
-    before treating the turn as over. ``stuck_timeout_s``: give up on a create
-    the server never answered. ``call_id`` is added to every log record.
+    turn detection creates responses itself, how long to wait for that response.
+    ``stuck_timeout_s``: give up on a create the server never answered, a
+    response the server went silent about, and a ``speech_started`` never
+    followed by its end. ``force_cancels_active``: a forced create (the farewell)
+    that finds a response active sends ``response.cancel`` first instead of
+    waiting for it to finish. ``unobserved_grace_s``: after this long holding a
+    create without ever seeing a server event, warn once and stop waiting for
+    events that will never come (None: never). ``call_id`` is added to every log
+    record.
     """
 
     def __init__(
@@ -92,6 +61,8 @@ class ResponseGate:
         require_session_update: bool = True,
         vad_response_wait_s: float = 0.5,
         stuck_timeout_s: float = 15.0,
+        force_cancels_active: bool = False,
+        unobserved_grace_s: float | None = 3.0,
         call_id: str | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -99,9 +70,16 @@ class ResponseGate:
             raise ValueError("min_interval_s must be >= 0 and defer_timeout_s > 0")
         if max_responses is not None and max_responses < 0:
             raise ValueError("max_responses must be None or >= 0")
+        if stuck_timeout_s <= 0 or vad_response_wait_s < 0:
+            raise ValueError("stuck_timeout_s must be > 0 and vad_response_wait_s >= 0")
+        if unobserved_grace_s is not None and unobserved_grace_s <= 0:
+            raise ValueError("unobserved_grace_s must be None or > 0")
         self.min_interval_s = min_interval_s
         self.max_responses = max_responses
         self.defer_timeout_s = defer_timeout_s
+        self.stuck_timeout_s = stuck_timeout_s
+        self.force_cancels_active = force_cancels_active
+        self.unobserved_grace_s = unobserved_grace_s
         self.call_id = call_id
         self._clock = clock
         self._lock = threading.Lock()
@@ -112,17 +90,10 @@ class ResponseGate:
             vad_response_wait_s=vad_response_wait_s,
             stuck_timeout_s=stuck_timeout_s,
         )
-        self._pending: _Intent | None = None
-        self._scheduled: set[_Intent] = set()
-        self._recheck_at: float | None = None
         self._closing = False
         self._hangup = False
         self._farewell_used = False
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._timer: asyncio.TimerHandle | None = None
-        self._timer_due: float | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._drop_logs: list[tuple[_Intent, str, str | None]] = []  # logged after unlock
+        self._init_machinery()
 
     # ------------------------------------------------------------------ API
     async def trigger_response(
@@ -135,19 +106,24 @@ class ResponseGate:
         response: Any = None,
         event_id: str | None = None,
     ) -> Outcome:
-        """Send a ``response.create`` now, hold it, or block it; never silently."""
-        payload, event_id = unwrap_create_event(response, event_id)
-        loop = _running_loop()
+        """Send a ``response.create`` now, hold it, or block it; never silently.
+
+        ``response`` (a dict or SDK model) is validated before anything is
+        counted: a payload JSON cannot carry raises ``TypeError`` here.
+        """
+        payload, event_id = normalise_payload(response, event_id)
+        loop = running_loop()
         with self._lock:
             self._bind_loop(loop)
             decision = self._decide(reason, client, force, is_greeting, payload, event_id)
             notes = self._take_notes()
-        self._emit_notes(notes)
+        if notes:
+            self._emit_notes(notes)
         self._log_decision(decision)
         if decision.rearm:
             self._kick(loop)
         if decision.send is not None:
-            await self._deliver(decision.send, raise_errors=True)
+            await self._deliver(decision.send, immediate=True)
         return decision.outcome
 
     def observe(self, server_event: Any) -> None:
@@ -156,72 +132,134 @@ class ResponseGate:
         if event is None:
             return
         with self._lock:
-            self._bind_loop(_running_loop())
+            self._bind_loop(running_loop())
             self._state.on_event(event, self._clock())
-            busy = self._pending is not None
+            self._blind = False
+            if self._state.refused:
+                self._on_refused()
+            if self._wire:
+                self._prune_wire()
+            busy = bool(self._queue or self._oob)
             notes = self._take_notes()
-        self._emit_notes(notes)
+        if notes:
+            self._emit_notes(notes)
         if busy:
             self._kick()
+        if self._waiters:
+            self._notify_waiters()
 
     def mark_session_ready(self) -> None:
         """For apps that configure the session without a ``session.updated`` round trip."""
         with self._lock:
             self._state.session_ready = True
-            busy = self._pending is not None
-        if busy:
-            self._kick()
-
-    def set_pending_hangup(self) -> None:
-        """The call is ending: one ``force=True`` farewell may still go, then nothing."""
-        with self._lock:
-            self._hangup = True
-            dropped = self._drop_pending(PENDING_HANGUP)
-        self._log_dropped(dropped, PENDING_HANGUP)
         self._kick()
 
+    def set_pending_hangup(self) -> None:
+        """The call is ending: held creates are dropped; one ``force=True`` farewell may go.
+
+        The farewell still waits for an active response to finish (or cancels
+        it first with ``force_cancels_active=True``): a second create on the
+        default conversation would be refused by the server and never heard.
+        """
+        with self._lock:
+            self._hangup = True
+            self._drop_all(PENDING_HANGUP, keep_farewell=True)
+        self._after_change()
+
     def close(self) -> None:
-        """Stop for good: block new triggers, discard held and not-yet-sent intents."""
+        """Stop for good: block new triggers, discard held and not-yet-sent intents.
+
+        Discards a held farewell too; to let it be heard first, use ``aclose()``.
+        """
         with self._lock:
             self._closing = True
-            dropped = self._drop_pending(CLOSING)
-            aborted = [i for i in self._scheduled if i.state == "scheduled"]
-            for intent in aborted:
-                self._abort_scheduled(intent, CLOSING)
-        for intent in ([dropped] if dropped else []) + aborted:
-            self._log_dropped(intent, CLOSING)
+            self._drop_all(CLOSING)
+        self._after_change()
         self._cancel_timer_threadsafe()
 
     async def aclose(self, timeout: float = 5.0) -> None:
-        """``close()``, then wait for sends already on the wire to finish."""
+        """Close gracefully: wait (bounded) for a farewell to be heard, then ``close()``.
+
+        If a farewell was triggered, waits until it is on the wire and its
+        response is done (or it was dropped); then closes and waits for sends
+        already started. ``timeout`` bounds the whole call.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        if not self._closing and self._farewell is not None:
+            await self._wait_until(self._farewell_settled, timeout)
         self.close()
         tasks = [t for t in self._tasks if t is not asyncio.current_task()]
         if tasks:
-            await asyncio.wait(tasks, timeout=timeout)
+            await asyncio.wait(tasks, timeout=max(0.0, deadline - loop.time()))
+
+    async def wait_idle(self, timeout: float = 5.0) -> bool:
+        """Wait until nothing is held or in flight; False if ``timeout`` passed first."""
+        return await self._wait_until(self._is_idle, timeout)
+
+    def on_reconnect(self, client: Any = None) -> None:
+        """The Realtime connection was replaced: release per-connection state.
+
+        Responses and speech of the old connection will never end, so they no
+        longer hold anything; the session must be configured again (when
+        ``require_session_update``). Held intents are kept and sent on the new
+        connection - through ``client`` if given. Observing the new connection's
+        ``session.created`` does the same (without re-pointing clients).
+        """
+        with self._lock:
+            self._state.reset_connection()
+            self._state.fresh = True
+            self._stats.reconnects += 1
+            if client is not None:
+                for intent in [*self._queue, *self._oob, *self._scheduled]:
+                    intent.client = client
+        self._after_change()
+
+    def reset(self) -> None:
+        """Forget the connection state and drop every held intent (``dropped_by: reset``).
+
+        Hangup and closing decisions, the farewell slot and the counters stay.
+        """
+        with self._lock:
+            self._state.reset_connection()
+            self._state.fresh = True
+            self._drop_all(RESET)
+        self._after_change()
 
     @property
     def closed(self) -> bool:
         return self._closing
 
-    def stats(self) -> dict[str, Any]:
-        """Counters: per outcome, guard and reason; responses and token usage."""
+    def stats(self) -> StatsView:
+        """Counters and state; a dict whose keys also read as attributes.
+
+        ``stats()["state"]["in_flight"] == stats().state.in_flight``: True while
+        a default-conversation response runs or a create of the gate is about to
+        go or unanswered.
+        """
         with self._lock:
-            snap = self._stats.snapshot()
             now = self._clock()
-            pending = self._pending
-            snap["held"] = None if pending is None else {
-                "event_id": pending.event_id,
-                "reasons": [pending.reason, *pending.coalesced],
-                "expires_in_s": round(max(0.0, pending.deadline - now), 3),
-            }
+            state = self._state
+            state.expire(now)
+            snap = self._stats.snapshot()
+            held = [*self._queue, *sorted(self._scheduled, key=lambda i: i.created),
+                    *self._oob]
+            snap["held"] = self._queue[0].describe(now) if self._queue else None
+            snap["queue"] = [i.describe(now) for i in held]
             snap["state"] = {
-                "session_ready": self._state.session_ready,
-                "user_speaking": self._state.speaking,
-                "in_flight": self._state.in_flight(now),
+                "session_ready": state.session_ready,
+                "user_speaking": state.speaking,
+                "in_flight": self._reserved > 0 or state.in_flight(now, self._blind),
+                "out_of_band_in_flight": len(state.oob_active) + len(state.oob_awaiting),
                 "pending_hangup": self._hangup,
                 "closing": self._closing,
+                "observed": state.observed,
             }
-        return snap
+            notes = self._take_notes()
+        if notes:
+            self._emit_notes(notes)
+        view: StatsView = as_view(snap)
+        return view
 
     # ------------------------------------------------------------- decision
     def _blocking_guard(self, force: bool) -> str | None:
@@ -230,8 +268,10 @@ class ResponseGate:
         if self._hangup and (not force or self._farewell_used):
             return PENDING_HANGUP
         budget = self.max_responses
-        if budget is not None and self._stats.responses + len(self._state.awaiting) >= budget:
-            return BUDGET
+        if budget is not None:
+            state = self._state
+            if self._stats.responses + len(state.awaiting) + len(state.oob_awaiting) >= budget:
+                return BUDGET
         return None
 
     def _decide(
@@ -240,9 +280,9 @@ class ResponseGate:
         client: Any,
         force: bool,
         is_greeting: bool,
-        payload: Mapping[str, Any] | None,
+        payload: dict[str, Any] | None,
         event_id: str | None,
-    ) -> _Decision:
+    ) -> Decision:
         stats = self._stats
         if force:
             stats.forced += 1
@@ -250,27 +290,30 @@ class ResponseGate:
         if guard is not None:
             stats.new_trigger(reason, "blocked")
             stats.guards[guard] += 1
-            return _Decision(Outcome("blocked", reason, guard, event_id))
+            return Decision(Outcome("blocked", reason, guard, event_id))
         farewell = self._hangup  # passing the hangup guard makes this the farewell
         if farewell:
             self._farewell_used = True
+        oob = payload is not None and is_out_of_band(payload)
         now = self._clock()
-        hold, self._recheck_at = self._state.holding_guard(now, force, self.min_interval_s)
+        hold = self._hold_for(now, force, oob)
         if hold is not None:
             stats.guards[hold] += 1
             stats.deferred += 1
-            return self._hold(reason, client, force, is_greeting, payload, event_id, farewell, hold)
-        intent = _Intent(event_id or new_event_id(), reason, client, payload, force,
-                         is_greeting, farewell, now, state="wire")
+            return self._hold(reason, client, force, is_greeting, payload, event_id,
+                              farewell, oob, hold, now)
+        intent = Intent(event_id or new_event_id(), reason, client, payload, force,
+                        is_greeting, farewell, oob, now, now, state="wire")
         stats.new_trigger(reason, "sent")
-        absorbed = self._pending
-        if absorbed is not None:  # this create answers the held intent too
-            self._pending = None
-            stats.move(absorbed.reason, "pending", "coalesced")
-            intent.coalesced += [absorbed.reason, *absorbed.coalesced]
-        self._state.note_sent(intent.event_id, reason, now)
-        return _Decision(Outcome("sent", reason, None, intent.event_id), intent, absorbed,
-                         rearm=absorbed is not None)
+        if not oob and self._queue:  # one response answers the held intents it can carry
+            for other in absorb_prefix(intent, self._queue):
+                other.state = "wire"
+                stats.move(other.reason, "pending", "coalesced")
+        self._note_wire(intent, now)
+        if farewell:
+            self._farewell = intent
+        return Decision(Outcome("sent", reason, None, intent.event_id), intent,
+                        rearm=bool(intent.absorbed))
 
     def _hold(
         self,
@@ -278,214 +321,60 @@ class ResponseGate:
         client: Any,
         force: bool,
         is_greeting: bool,
-        payload: Mapping[str, Any] | None,
+        payload: dict[str, Any] | None,
         event_id: str | None,
         farewell: bool,
+        oob: bool,
         hold: str,
-    ) -> _Decision:
-        """Start the call's one held intent, or coalesce into it."""
-        held = self._pending
-        if held is not None:
-            newly_forced = force and not held.force
-            held.coalesced.append(reason)
-            held.client = client
-            held.force = held.force or force
-            held.is_greeting = held.is_greeting or is_greeting
-            if payload is not None:
-                held.response = payload
-            self._stats.new_trigger(reason, "coalesced")
-            return _Decision(Outcome("deferred", reason, hold, held.event_id, coalesced=True),
-                             rearm=newly_forced)
-        deadline = self._clock() + self.defer_timeout_s
-        held = _Intent(event_id or new_event_id(), reason, client, payload, force,
-                       is_greeting, farewell, deadline)
-        self._pending = held
+        now: float,
+    ) -> Decision:
+        """Join the last held intent if the payloads merge, else queue a new one."""
+        if not oob:
+            merged = try_join(self._queue, payload, farewell)
+            if merged is not CONFLICT:
+                held = self._queue[-1]
+                newly_forced = force and not held.force
+                held.join(reason, client, force, is_greeting, merged)
+                self._stats.new_trigger(reason, "coalesced")
+                return Decision(Outcome("deferred", reason, hold, held.event_id,
+                                        coalesced=True, handle=held.handle),
+                                rearm=newly_forced)
+        intent = Intent(event_id or new_event_id(), reason, client, payload, force,
+                        is_greeting, farewell, oob, now, now + self.defer_timeout_s,
+                        handle=Handle())
+        (self._oob if oob else self._queue).append(intent)
         self._stats.new_trigger(reason, "pending")
-        return _Decision(Outcome("deferred", reason, hold, held.event_id), rearm=True)
+        if farewell:
+            self._farewell = intent
+        return Decision(Outcome("deferred", reason, hold, intent.event_id, handle=intent.handle),
+                        rearm=True)
 
-    def _try_flush(self) -> _Intent | None:
-        """Under the lock: release the held intent if every hold has cleared."""
-        held = self._pending
-        if held is None:
-            return None
-        guard = self._blocking_guard(held.force)
-        if guard == PENDING_HANGUP and held.farewell:
-            guard = None
-        if guard is not None:
-            self._drop_logs.append((held, guard, guard))
-            self._drop_pending(guard)
-            return None
-        now = self._clock()
-        hold, self._recheck_at = self._state.holding_guard(now, held.force, self.min_interval_s)
-        if hold is not None:
-            if now >= held.deadline:
-                self._drop_logs.append((held, _DEFER_TIMEOUT, hold))
-                self._drop_pending(_DEFER_TIMEOUT)
-            return None
-        self._pending = None
-        held.state = "scheduled"
-        self._scheduled.add(held)
-        self._stats.move(held.reason, "pending", "sent")
-        self._state.note_sent(held.event_id, held.reason, now)
-        return held
-
-    def _drop_pending(self, why: str) -> _Intent | None:
-        held = self._pending
-        if held is None:
-            return None
-        self._pending = None
-        self._stats.move(held.reason, "pending", "dropped")
-        self._stats.dropped_by[why] += 1
-        return held
-
-    def _abort_scheduled(self, intent: _Intent, why: str) -> None:
-        intent.state = "aborted"
-        self._scheduled.discard(intent)
-        self._state.forget_sent(intent.event_id)
-        self._stats.move(intent.reason, "sent", "dropped")
-        self._stats.dropped_by[why] += 1
-
-    # ---------------------------------------------------------------- loop
-    def _bind_loop(self, loop: asyncio.AbstractEventLoop | None) -> None:
-        if loop is not None and (self._loop is None or self._loop.is_closed()):
-            self._loop = loop
-
-    def _kick(self, current: asyncio.AbstractEventLoop | None = None) -> None:
-        """Re-evaluate the held intent on the home loop, from any thread."""
-        loop = self._loop
-        if loop is None or loop.is_closed():
-            return
-        if (current or _running_loop()) is loop:
-            self._service()
-        else:
-            try:
-                loop.call_soon_threadsafe(self._service)
-            except RuntimeError:  # loop closed meanwhile
-                pass
-
-    def _service(self) -> None:
-        """On the home loop: flush if possible, then arm the timer for the next check."""
+    # -------------------------------------------------------------- helpers
+    def _after_change(self) -> None:
+        """Log what a state change dropped, re-check the queue, wake waiters."""
         with self._lock:
-            intent = self._try_flush()
-            due = self._next_due()
-            notes = self._take_notes()
             drops, self._drop_logs = self._drop_logs, []
-        self._emit_notes(notes)
         for intent, why, guard in drops:
             self._log_dropped(intent, why, guard)
-        if intent is not None:
-            task = asyncio.get_running_loop().create_task(self._deliver_flushed(intent))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-        self._set_timer(due)
+        self._kick()
+        self._notify_waiters()
 
-    def _next_due(self) -> float | None:
-        held = self._pending
-        if held is None or self._closing:
-            return None
-        if self._recheck_at is None:
-            return held.deadline
-        return min(held.deadline, self._recheck_at)
+    def _prune_wire(self) -> None:
+        """Creates the server answered (or that expired): what they absorbed was sent."""
+        state = self._state
+        for eid in [e for e in self._wire if e not in state.awaiting
+                    and e not in state.oob_awaiting and e not in state.tentative]:
+            self._settle_absorbed(self._wire.pop(eid))
 
-    def _set_timer(self, due: float | None) -> None:
-        if due is not None and due == self._timer_due and self._timer is not None:
-            return
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = self._timer_due = None
-        if due is None or self._loop is None:
-            return
-        delay = max(0.0, due - self._clock())
-        self._timer = self._loop.call_later(delay, self._on_timer)
-        self._timer_due = due
+    def _farewell_settled(self) -> bool:
+        farewell = self._farewell
+        if farewell is None or farewell.state == "dropped":
+            return True
+        if farewell.state != "wire":
+            return False
+        return not self._state.is_pending(farewell.event_id)
 
-    def _on_timer(self) -> None:
-        self._timer = self._timer_due = None
-        self._service()
-
-    def _cancel_timer_threadsafe(self) -> None:
-        loop = self._loop
-        if loop is None or loop.is_closed():
-            return
-        if _running_loop() is loop:
-            self._set_timer(None)
-        else:
-            try:
-                loop.call_soon_threadsafe(self._set_timer, None)
-            except RuntimeError:
-                pass
-
-    # ---------------------------------------------------------------- send
-    async def _deliver_flushed(self, intent: _Intent) -> None:
-        with self._lock:
-            if intent.state != "scheduled":  # closed between flush and now
-                return
-            intent.state = "wire"
-            self._scheduled.discard(intent)
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug("held response sent: %s", intent.reason,
-                         extra=self._extra(intent.reason, guard=None, outcome="sent",
-                                           event_id=intent.event_id,
-                                           coalesced=list(intent.coalesced)))
-        await self._deliver(intent, raise_errors=False)
-
-    async def _deliver(self, intent: _Intent, *, raise_errors: bool) -> None:
-        event = build_create_event(
-            intent.reason,
-            intent.event_id,
-            intent.response,
-            coalesced=tuple(intent.coalesced),
-            is_greeting=intent.is_greeting,
-        )
-        try:
-            await send_via(intent.client, event)
-        except Exception:
-            with self._lock:
-                self._state.forget_sent(intent.event_id)
-                self._stats.move(intent.reason, "sent", "dropped")
-                self._stats.dropped_by[_SEND_FAILED] += 1
-            logger.exception("response.create send failed",
-                         extra=self._extra(intent.reason, guard=None, event_id=intent.event_id,
-                                           outcome="dropped"))
-            if raise_errors:
-                raise
-
-    # ------------------------------------------------------------- logging
-    def _extra(self, reason: str, **fields: Any) -> dict[str, Any]:
-        last = self._state.last_create_at
-        fields.update(
-            reason=reason,
-            call_id=self.call_id,
-            min_interval_s=self.min_interval_s,
-            since_last_create_s=None if last is None else round(self._clock() - last, 4),
-        )
-        return fields
-
-    def _log_decision(self, decision: _Decision) -> None:
-        out = decision.outcome
-        level = logging.INFO if out.status == "blocked" else logging.DEBUG
-        if not logger.isEnabledFor(level):
-            return
-        coalesced = decision.send.coalesced if decision.send is not None else []
-        logger.log(level, "trigger %s: %s%s", out.status, out.reason,
-                   f" ({out.guard})" if out.guard else "",
-                   extra=self._extra(out.reason, guard=out.guard, outcome=out.status,
-                                     event_id=out.event_id, coalesced=list(coalesced)))
-
-    def _log_dropped(self, intent: _Intent | None, why: str, guard: str | None = None) -> None:
-        if intent is None:
-            return
-        logger.warning("held response dropped: %s (%s)", intent.reason, why,
-                       extra=self._extra(intent.reason, guard=guard or why, outcome="dropped",
-                                         dropped_by=why,
-                                         event_id=intent.event_id,
-                                         coalesced=list(intent.coalesced)))
-
-    def _take_notes(self) -> list[Any]:
-        notes, self._state.notes = self._state.notes, []
-        return notes
-
-    def _emit_notes(self, notes: list[Any]) -> None:
-        for level, msg, extra in notes:
-            extra.setdefault("call_id", self.call_id)
-            logger.log(level, msg, extra=extra)
+    def _is_idle(self) -> bool:
+        if self._queue or self._oob or self._scheduled:
+            return False
+        return not self._state.in_flight(self._clock(), self._blind)

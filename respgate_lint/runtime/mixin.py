@@ -25,7 +25,10 @@ class GatedResponseMixin:
     """Adds ``trigger_response`` backed by one lazily created ``ResponseGate`` per instance.
 
     Configure with class attributes, or override ``create_response_gate()``.
-    Feed server events with ``self.response_gate.observe(event)``.
+    Feed every server event with ``self.response_gate.observe(event)``: a gate
+    that never sees one warns once (``UnobservedGateWarning``) after
+    ``unobserved_grace_s`` and then sends with only the spacing guard, so a
+    class the codemod gave this mixin keeps talking instead of going silent.
     """
 
     response_gate_min_interval_s: float = 0.5

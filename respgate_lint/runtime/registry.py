@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from .closing import close_quietly
+from .closing import SyncClose, close_quietly
 
 H = TypeVar("H")
 
@@ -22,18 +22,35 @@ H = TypeVar("H")
 class HandlerRegistry(Generic[H]):
     """Thread-safe ``call_id -> handler`` map.
 
-    Async closes of replaced handlers: scheduled as a task on the calling
-    thread's running loop; from a thread without a loop, handed to the loop the
-    registry was first used on (``run_coroutine_threadsafe``), else run with
-    ``asyncio.run``. ``await registry.drain()`` waits for scheduled close tasks.
+    Closes of replaced handlers never block the caller's event loop and never
+    wait unboundedly (see ``closing.py``): a sync close called from a running
+    loop runs on a worker thread (``sync_close="inline"``: on the caller's
+    thread, after the lock); an async close is a task on the caller's loop, or
+    on ``loop`` (default: the loop the registry was first used on) from a
+    thread without one, cancelled after ``close_timeout_s``.
+    ``await registry.drain()`` waits (bounded) for closes scheduled on the
+    current loop.
     """
 
-    def __init__(self, *, replace_reason: str = "replaced") -> None:
+    def __init__(
+        self,
+        *,
+        replace_reason: str = "replaced",
+        loop: asyncio.AbstractEventLoop | None = None,
+        close_timeout_s: float = 5.0,
+        sync_close: SyncClose = "thread",
+    ) -> None:
+        if close_timeout_s <= 0:
+            raise ValueError("close_timeout_s must be > 0")
+        if sync_close not in ("thread", "inline"):
+            raise ValueError("sync_close must be 'thread' or 'inline'")
         self.replace_reason = replace_reason
+        self.close_timeout_s = close_timeout_s
+        self.sync_close: SyncClose = sync_close
         self._lock = threading.RLock()
         self._handlers: dict[Hashable, H] = {}
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._loop: asyncio.AbstractEventLoop | None = loop
+        self._tasks: set[asyncio.Future[Any]] = set()
 
     def register(self, call_id: Hashable, handler: H) -> H | None:
         """Make ``handler`` current; close and return the handler it replaced (if any)."""
@@ -76,23 +93,29 @@ class HandlerRegistry(Generic[H]):
             handlers = list(self._handlers.values())
             self._handlers.clear()
         for handler in handlers:
-            close_quietly(handler, reason, loop=self._loop, on_task=self._track)
+            self._close(handler, reason)
         return len(handlers)
 
     def session(self, call_id: Hashable, handler: H) -> HandlerSession[H]:
         """``with``/``async with``: register now, compare-and-delete unregister in finally."""
         return HandlerSession(self, call_id, handler)
 
-    async def drain(self, timeout: float = 5.0) -> None:
-        """Wait for async closes this registry scheduled on the current loop."""
-        tasks = [t for t in self._tasks if t is not asyncio.current_task()]
-        if tasks:
-            await asyncio.wait(tasks, timeout=timeout)
+    async def drain(self, timeout: float = 5.0) -> bool:
+        """Wait (at most ``timeout``) for closes scheduled on this loop; True if all ended."""
+        loop = asyncio.get_running_loop()
+        tasks = [t for t in self._tasks
+                 if t is not asyncio.current_task() and t.get_loop() is loop]
+        if not tasks:
+            return True
+        _done, pending = await asyncio.wait(tasks, timeout=timeout)
+        return not pending
 
-    def _close(self, handler: H) -> None:
-        close_quietly(handler, self.replace_reason, loop=self._loop, on_task=self._track)
+    def _close(self, handler: H, reason: str | None = None) -> None:
+        close_quietly(handler, reason or self.replace_reason, loop=self._loop,
+                      on_task=self._track, timeout=self.close_timeout_s,
+                      sync_close=self.sync_close)
 
-    def _track(self, task: asyncio.Task[None]) -> None:
+    def _track(self, task: asyncio.Future[Any]) -> None:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

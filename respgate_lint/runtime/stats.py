@@ -6,10 +6,13 @@ Every trigger is in exactly one of these states (``outcomes``):
   (immediately, or later when its held intent was flushed);
 - ``blocked``: a blocking guard ended it at the call;
 - ``dropped``: it was held and then discarded (defer timeout, close, hangup,
-  budget, or the send itself failed) - see ``dropped_by``;
-- ``coalesced``: it joined an intent that was already held (or was absorbed by a
-  create sent now); that intent carries its fate, counted once;
-- ``pending``: it is the primary reason of the currently held intent.
+  budget, reset) or its send failed or was cancelled - see ``dropped_by``;
+- ``coalesced``: it joined an intent that was already held (or its intent was
+  absorbed by a create sent now); that intent carries its fate, counted once.
+  An absorbed intent put back in the queue (its create was refused or failed)
+  moves back to ``pending``;
+- ``pending``: it is the primary reason of an intent held (or about to be sent)
+  right now - one per entry of ``stats()["queue"]``.
 
 So ``sum(outcomes.values()) == triggers`` at every instant, and each intent
 (a create the gate meant to send) is counted once: ``sent + dropped + pending``.
@@ -23,10 +26,36 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 FINAL_STATES: tuple[str, ...] = ("sent", "blocked", "dropped", "coalesced", "pending")
 SERVER_REASON = "server"  # responses the gate did not create (VAD, other senders)
+
+
+class StatsView(dict):  # type: ignore[type-arg]
+    """A plain dict (JSON-able, equal to dicts) whose keys also read as attributes.
+
+    ``gate.stats()["state"]["in_flight"]`` and ``gate.stats().state.in_flight``
+    are the same value.
+    """
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def as_view(value: Any) -> Any:
+    """Wrap nested dicts (not lists' scalars) as ``StatsView``."""
+    if isinstance(value, Mapping):
+        return StatsView({k: as_view(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [as_view(v) for v in value]
+    return value
 
 
 class GateStats:
@@ -46,6 +75,10 @@ class GateStats:
         self.responses_by_status: Counter[str] = Counter()
         self.usage: Counter[str] = Counter(input_tokens=0, output_tokens=0, total_tokens=0)
         self.usage_by_reason: dict[str, Counter[str]] = {}
+        self.stuck: Counter[str] = Counter()  # create / response / speech released
+        self.reconnects = 0
+        self.cancels = 0
+        self.requeued = 0
 
     def new_trigger(self, reason: str, state: str) -> None:
         """Count a trigger entering its first state."""
@@ -98,5 +131,9 @@ class GateStats:
                 },
                 "usage": dict(self.usage),
                 "usage_by_reason": {r: dict(c) for r, c in self.usage_by_reason.items()},
+                "stuck": dict(self.stuck),
+                "reconnects": self.reconnects,
+                "cancels": self.cancels,
+                "requeued": self.requeued,
             }
         )

@@ -1,10 +1,13 @@
 """In-process clients for ``RealtimePeer``, one per send shape real apps use.
 
-Each has exactly one send path, so a test can prove the gate resolves it:
-``send_event`` (dict), ``sdk`` (openai-SDK-like ``conn.response.create(...)`` and
-``conn.send(dict)``), ``send_json`` (dict), ``send_str`` / ``send_text`` / ``send``
-(JSON text). ``sync=True`` makes the methods plain functions. Sending after the
-peer closed raises ``PeerClosedError`` (as a websocket would).
+Each has exactly one send path and the signature a real client of that shape
+has, so a test can prove the gate resolves it by evidence, not by name:
+``send_event(event: dict)``, ``sdk`` (openai-SDK-like ``conn.response.create(...)``
+/ ``.cancel(...)`` and ``conn.send(event: dict)``), ``send_json(data)``,
+``send_str(data: str)`` + ``receive_str`` (aiohttp), ``send_text(data: str)`` +
+``receive_text`` (starlette), ``send(message: str)`` + ``recv`` (websockets).
+``sync=True`` gives plain methods. Sending after the peer closed raises
+``PeerClosedError`` (as a websocket would).
 """
 
 from __future__ import annotations
@@ -26,11 +29,12 @@ class _Base:
     def _take(self, event: dict[str, Any], raw: Any) -> None:
         from .peer import PeerClosedError
 
+        if not isinstance(event, dict):
+            raise TypeError(f"expected an event dict, got {type(event).__name__}")
         self.sent.append(raw)
-        if self.peer.closed:
-            self.peer.receive(event)  # recorded as an after_close violation
-            raise PeerClosedError("the call is closed")
         self.peer.receive(event)
+        if self.peer.closed:  # recorded by the peer as an after_close violation
+            raise PeerClosedError("the call is closed")
 
     def _take_text(self, text: str) -> None:
         if not isinstance(text, str):
@@ -38,8 +42,76 @@ class _Base:
         self._take(json.loads(text), text)
 
 
+class SendEventClient(_Base):
+    async def send_event(self, event: dict[str, Any]) -> None:
+        self._take(event, event)
+
+
+class SyncSendEventClient(_Base):
+    def send_event(self, event: dict[str, Any]) -> None:
+        self._take(event, event)
+
+
+class SendJsonClient(_Base):
+    async def send_json(self, data: Any) -> None:
+        self._take(data, data)
+
+
+class SyncSendJsonClient(_Base):
+    def send_json(self, data: Any) -> None:
+        self._take(data, data)
+
+
+class SendStrClient(_Base):
+    async def send_str(self, data: str) -> None:
+        self._take_text(data)
+
+    async def receive_str(self) -> str:
+        raise NotImplementedError("in-process clients are send-only")
+
+
+class SyncSendStrClient(_Base):
+    def send_str(self, data: str) -> None:
+        self._take_text(data)
+
+    def receive_str(self) -> str:
+        raise NotImplementedError("in-process clients are send-only")
+
+
+class SendTextClient(_Base):
+    async def send_text(self, data: str) -> None:
+        self._take_text(data)
+
+    async def receive_text(self) -> str:
+        raise NotImplementedError("in-process clients are send-only")
+
+
+class SyncSendTextClient(_Base):
+    def send_text(self, data: str) -> None:
+        self._take_text(data)
+
+    def receive_text(self) -> str:
+        raise NotImplementedError("in-process clients are send-only")
+
+
+class SendClient(_Base):
+    async def send(self, message: str) -> None:
+        self._take_text(message)
+
+    async def recv(self) -> str:
+        raise NotImplementedError("in-process clients are send-only")
+
+
+class SyncSendClient(_Base):
+    def send(self, message: str) -> None:
+        self._take_text(message)
+
+    def recv(self) -> str:
+        raise NotImplementedError("in-process clients are send-only")
+
+
 class _ResponseResource:
-    """``conn.response`` of the openai SDK: ``create(response=..., event_id=...)``."""
+    """``conn.response`` of the openai SDK: ``create(...)`` and ``cancel(...)``."""
 
     def __init__(self, owner: _Base) -> None:
         self._owner = owner
@@ -52,28 +124,42 @@ class _ResponseResource:
             event["response"] = response
         self._owner._take(event, event)
 
+    async def cancel(self, *, response_id: str | None = None,
+                     event_id: str | None = None) -> None:
+        event: dict[str, Any] = {"type": "response.cancel"}
+        if event_id is not None:
+            event["event_id"] = event_id
+        if response_id is not None:
+            event["response_id"] = response_id
+        self._owner._take(event, event)
+
+
+class SdkClient(_Base):
+    """Shaped like ``openai``'s ``AsyncRealtimeConnection`` (async only)."""
+
+    def __init__(self, peer: RealtimePeer) -> None:
+        super().__init__(peer)
+        self.response = _ResponseResource(self)
+
+    async def send(self, event: dict[str, Any]) -> None:  # the SDK's raw send takes a dict
+        self._take(dict(event), event)
+
+
+_CLASSES: dict[tuple[str, bool], type[_Base]] = {
+    ("send_event", False): SendEventClient, ("send_event", True): SyncSendEventClient,
+    ("sdk", False): SdkClient,
+    ("send_json", False): SendJsonClient, ("send_json", True): SyncSendJsonClient,
+    ("send_str", False): SendStrClient, ("send_str", True): SyncSendStrClient,
+    ("send_text", False): SendTextClient, ("send_text", True): SyncSendTextClient,
+    ("send", False): SendClient, ("send", True): SyncSendClient,
+}
+
 
 def make_client(peer: RealtimePeer, kind: str = "send_event", *, sync: bool = False) -> Any:
     """Build a client of shape ``kind`` (one of ``KINDS``) talking to ``peer``."""
     if kind not in KINDS:
         raise ValueError(f"unknown client kind {kind!r}; expected one of {KINDS}")
-    if kind == "sdk":
-        client = _Base(peer)
-        client.response = _ResponseResource(client)  # type: ignore[attr-defined]
-
-        async def send(event: dict[str, Any]) -> None:  # SDK raw send takes a dict
-            client._take(dict(event), event)
-
-        client.send = send  # type: ignore[attr-defined]
-        return client
-    client = _Base(peer)
-    takes_text = kind in ("send_str", "send_text", "send")
-    impl = client._take_text if takes_text else (lambda ev: client._take(ev, ev))
-    if sync:
-        setattr(client, kind, impl)
-    else:
-        async def method(arg: Any) -> None:
-            impl(arg)
-
-        setattr(client, kind, method)
-    return client
+    cls = _CLASSES.get((kind, sync))
+    if cls is None:
+        raise ValueError(f"client kind {kind!r} has no sync variant")
+    return cls(peer)

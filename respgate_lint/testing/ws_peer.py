@@ -6,7 +6,8 @@ it plus the few scripted behaviours a phone call needs on top:
 * ``PeerServer`` serves one peer (one call) with the ``websockets`` library on
   ``127.0.0.1`` and a free port: each client text message goes to
   ``peer.receive``, every server event is written back in order by one writer
-  task. Only loopback is ever bound.
+  task. A reconnect (a second connection) is a new session of the same call.
+  Only loopback is ever bound.
 * ``CallPeer`` adds what a phone call needs: server responses that carry
   function calls (``response.output_item.added`` and
   ``response.function_call_arguments.done``) and last as long as the script says,
@@ -164,7 +165,14 @@ class CallPeer(RealtimePeer):
 
 
 class PeerServer:
-    """Serve one ``RealtimePeer`` on ``ws://127.0.0.1:<free port>`` (``async with``)."""
+    """Serve one ``RealtimePeer`` on ``ws://127.0.0.1:<free port>`` (``async with``).
+
+    Each connection is a new session of the same call (``peer.connect``): a
+    bridge that reconnects gets a fresh ``session.created``, and the response
+    that was running on the old connection never finishes. A new connection
+    supersedes an older one still open (closed with code 1012). ``drop()``
+    cuts the current connection from the server side, as a network drop would.
+    """
 
     def __init__(self, peer: RealtimePeer, *, port: int = 0) -> None:
         self.peer = peer
@@ -172,8 +180,9 @@ class PeerServer:
         self.connected = asyncio.Event()
         self.disconnected = asyncio.Event()
         self.bad_messages: list[str] = []
+        self.connections = 0  # connections accepted so far
         self._server: Any = None
-        self._busy = False
+        self._current: Any = None
 
     @property
     def url(self) -> str:
@@ -198,15 +207,37 @@ class PeerServer:
                         exc: BaseException | None, tb: TracebackType | None) -> None:
         await self.stop()
 
-    async def _serve(self, ws: Any, *_: Any) -> None:
-        """One connection is one call; a second connection is refused."""
-        if self._busy:
-            await ws.close(1013, "this peer serves one call")
+    async def drop(self) -> None:
+        """Cut the current connection abruptly (no close handshake from the server)."""
+        ws = self._current
+        if ws is None:
             return
-        self._busy = True
+        transport = getattr(ws, "transport", None)
+        if transport is not None:
+            transport.abort()
+        else:  # pragma: no cover - every supported websockets version has a transport
+            await ws.close(1011, "dropped")
+
+    async def wait_connections(self, count: int, timeout: float = 2.0) -> None:
+        """Until ``count`` connections were accepted (``TimeoutError`` after ``timeout``)."""
+        async def poll() -> None:
+            while self.connections < count:
+                await asyncio.sleep(0.001)
+
+        await asyncio.wait_for(poll(), timeout)
+
+    async def _serve(self, ws: Any, *_: Any) -> None:
+        """One connection is one session of the call; the newest one wins."""
+        previous, self._current = self._current, ws
+        if previous is not None:
+            with contextlib.suppress(websockets.ConnectionClosed):
+                await previous.close(1012, "superseded by a new connection")
+        self.connections += 1
         outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         writer = asyncio.create_task(self._write(ws, outbox))
-        self.peer.connect(outbox.put_nowait)
+        listener = outbox.put_nowait
+        self.disconnected.clear()
+        self.peer.connect(listener)
         self.connected.set()
         try:
             async for message in ws:
@@ -214,11 +245,15 @@ class PeerServer:
         except websockets.ConnectionClosed:
             pass
         finally:
-            self.peer.close()
+            self.peer.remove_listener(listener)
+            if self._current is ws:
+                self._current = None
+                self.peer.disconnect()
             writer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await writer
-            self.disconnected.set()
+            if self._current is None:
+                self.disconnected.set()
 
     def _take(self, ws: Any, message: str | bytes, outbox: asyncio.Queue[dict[str, Any]]) -> None:
         try:
@@ -227,9 +262,9 @@ class PeerServer:
                 raise ValueError("not an object")
         except ValueError as exc:
             self.bad_messages.append(str(message)[:200])
-            outbox.put_nowait({"type": "error", "error": {
-                "type": "invalid_request_error", "code": "invalid_json",
-                "message": f"client event is not a JSON object: {exc}"}})
+            outbox.put_nowait({"type": "error", "event_id": "event_bad_json", "error": {
+                "type": "invalid_request_error", "code": "invalid_json", "param": None,
+                "event_id": None, "message": f"client event is not a JSON object: {exc}"}})
             return
         self.peer.receive(event)
 

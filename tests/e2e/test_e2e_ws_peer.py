@@ -60,13 +60,13 @@ def test_binds_only_loopback_on_a_free_port() -> None:
 def test_create_before_session_updated_is_recorded_as_default_settings() -> None:
     async def scenario(peer: CallPeer, server: PeerServer, ws: Any) -> None:
         created = await recv_until(ws, "session.created")
-        assert created["session"]["voice"] == "alloy"
+        assert created["session"]["audio"]["output"]["voice"] == "alloy"
         await send(ws, {"type": "response.create", "event_id": "evt_early"})
         started = await recv_until(ws, "response.created")
         assert started["response"]["id"].startswith("resp_")
         await send(ws, {"type": "session.update", "session": {"voice": "coral"}})
         updated = await recv_until(ws, "session.updated")
-        assert updated["session"]["voice"] == "coral"
+        assert updated["session"]["audio"]["output"]["voice"] == "coral"
 
     peer = run(scenario)
     assert peer.violation_kinds == ["default_settings"]
@@ -115,7 +115,7 @@ def test_a_user_turn_carries_function_calls_and_their_outputs_are_recorded() -> 
         assert {e["response_id"] for e in seen} == {response["id"]}
         await send(ws, {"type": "conversation.item.create", "item": {
             "type": "function_call_output", "call_id": "call_a", "output": "{}"}})
-        item = (await recv_until(ws, "conversation.item.created"))["item"]
+        item = (await recv_until(ws, "conversation.item.added"))["item"]
         assert item["call_id"] == "call_a"
         peer.complete_response()
         done = (await recv_until(ws, "response.done"))["response"]
@@ -163,16 +163,28 @@ def test_bad_message_gets_an_error_and_the_call_goes_on(message: str) -> None:
     assert [e["type"] for e in peer.client_events] == ["session.update"]
 
 
-def test_one_call_per_peer_and_events_after_disconnect_are_refused() -> None:
+def test_a_second_connection_is_a_new_session_and_supersedes_the_first() -> None:
     async def scenario(peer: CallPeer, server: PeerServer, ws: Any) -> None:
-        await recv_until(ws, "session.created")
+        await configured(ws)
+        await send(ws, {"type": "response.create", "event_id": "evt_first"})
+        first = (await recv_until(ws, "response.created"))["response"]
         async with websockets.connect(server.url) as second:
+            created = json.loads(await asyncio.wait_for(second.recv(), 2))
+            assert created["type"] == "session.created"
+            assert created["session"]["id"] == "sess_00002"
+            assert created["session"]["audio"]["output"]["voice"] == "alloy"  # defaults again
             with pytest.raises(websockets.ConnectionClosed) as closed:
-                await asyncio.wait_for(second.recv(), 2)
-        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1013
-        await ws.close()
+                await asyncio.wait_for(ws.recv(), 2)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 1012
+            # The first connection's response was abandoned: a new create is not refused.
+            await send(second, {"type": "response.create", "event_id": "evt_second"})
+            started = await recv_until(second, "response.created")
+            assert started["response"]["id"] != first["id"]
         await asyncio.wait_for(server.disconnected.wait(), 2)
         assert peer.closed
 
     peer = run(scenario)
-    assert peer.violations == []
+    assert peer.connections == 2
+    assert [r.status for r in peer.responses] == ["abandoned", "abandoned"]
+    assert peer.server_events_of("error") == []
+    assert peer.violation_kinds == ["default_settings"]  # the 2nd session was not configured

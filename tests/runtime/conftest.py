@@ -21,7 +21,9 @@ def assert_stats_add_up(stats: dict[str, Any]) -> None:
     per_reason = sum(sum(c.values()) for c in stats["reasons"].values())
     assert per_reason == stats["triggers"]
     assert sum(stats["dropped_by"].values()) == outcomes["dropped"]
-    assert outcomes["pending"] == (0 if stats["held"] is None else 1)
+    assert outcomes["pending"] == len(stats["queue"])  # one primary per held intent
+    assert (stats["held"] is None) == (not any(
+        not i["out_of_band"] and not i["scheduled"] for i in stats["queue"]))
 
 
 class Call:
@@ -29,6 +31,7 @@ class Call:
 
     def __init__(self, gate: ResponseGate, peer: RealtimePeer, client: Any) -> None:
         self.gate, self.peer, self.client = gate, peer, client
+        self._reconnects = 0
 
     @classmethod
     async def start(
@@ -55,6 +58,7 @@ class Call:
 
     async def configure(self) -> None:
         self.peer.receive({"type": "session.update", "session": {"voice": "verse"}})
+        await self.peer.wait_for(lambda: self.peer.session_updated)
         await self.peer.wait_for(lambda: self.gate.stats()["state"]["session_ready"])
 
     async def trigger(self, reason: str, **kw: Any):
@@ -64,10 +68,29 @@ class Call:
         await self.peer.wait_for(lambda: len(self.peer.creates) >= n, timeout)
 
     async def wait_observed_active(self) -> None:
+        """Until the gate has *observed* a running response (not just sent a create)."""
+        await self.peer.drain()  # every emitted event (response.created) has been delivered
         await self.peer.wait_for(lambda: self.gate.stats()["state"]["in_flight"])
 
     def reasons_sent(self) -> list[str]:
         return [e["response"]["metadata"]["reason"] for e in self.peer.creates]
+
+    def accepted_reasons(self) -> list[str]:
+        """Reasons of the creates the peer accepted (started a response for)."""
+        return [r.metadata["reason"] for r in self.peer.responses
+                if r.origin == "client" and r.metadata]
+
+    async def wait_idle(self, timeout: float = 2.0) -> None:
+        await self.peer.drain()
+        await self.peer.wait_for(lambda: not self.gate.stats().state.in_flight, timeout)
+
+    async def reconnect(self, *, configure: bool = True) -> None:
+        """The transport reconnects: a new session on the same peer (same listener)."""
+        self.peer.connect()
+        await self.peer.wait_for(lambda: self.gate.stats().reconnects >= self._reconnects + 1)
+        self._reconnects += 1
+        if configure:
+            await self.configure()
 
 
 @pytest.fixture

@@ -1,17 +1,21 @@
-"""Every send path the codemod may hand to the gate works, sync or async."""
+"""Send paths are chosen by evidence (signatures, known types, explicit adapters), never by name alone."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from respgate_lint.runtime import (
     EVENT_ID_KEY,
     REASON_KEY,
+    ClientAdapter,
     NoSendPathError,
     ResponseGate,
     describe_path,
+    register_send_path,
+    resolve_path,
 )
 from respgate_lint.testing import KINDS, RealtimePeer
 
@@ -49,6 +53,8 @@ def test_each_client_shape_delivers_a_tagged_create(arun, kind, sync):
         assert payload == {"instructions": "Say the weather.", "metadata": {"turn": 3}}
         if kind in ("send_str", "send_text", "send"):
             assert isinstance(client.sent[0], str) and json.loads(client.sent[0]) == create
+        else:
+            assert isinstance(client.sent[0], dict)
         assert peer.violations == []
         assert gate.stats()["responses"]["by_reason"] == {"tool_weather": 1}
 
@@ -64,7 +70,7 @@ class _Both:
     async def send_event(self, event):
         self.calls.append(("send_event", event))
 
-    async def send(self, text):
+    async def send(self, text: str):
         self.calls.append(("send", text))
 
 
@@ -93,7 +99,8 @@ def test_resolution_order_prefers_earlier_paths(arun):
         await gate.trigger_response("a", both, force=True)
         assert [c[0] for c in both.calls] == ["send_event"]
         sdk = _SdkWithJson()
-        await gate.trigger_response("b", sdk, force=True, event_id="evt_x")
+        gate2 = ResponseGate(require_session_update=False, min_interval_s=0)
+        await gate2.trigger_response("b", sdk, force=True, event_id="evt_x")
         [(name, response, event_id)] = sdk.calls
         assert (name, event_id) == ("create", "evt_x")
         assert response["metadata"][REASON_KEY] == "b"
@@ -105,15 +112,18 @@ def test_generated_event_id_and_whole_event_as_response(arun):
     async def scenario():
         gate = ResponseGate(require_session_update=False, min_interval_s=0)
         both = _Both()
-        out = await gate.trigger_response("plain", both, force=True)
+        out = await gate.trigger_response("plain", both)
         assert out.event_id.startswith("evt_rg_")
         assert both.calls[0][1]["event_id"] == out.event_id
+        gate.observe({"type": "response.done", "response": {
+            "id": "resp_1", "status": "completed", "metadata": both.calls[0][1]["response"]["metadata"]}})
         event = {"type": "response.create", "event_id": "evt_carried",
-                 "response": {"modalities": ["audio"]}}
-        out = await gate.trigger_response("carried", both, force=True, response=event)
+                 "response": {"output_modalities": ["audio"]}}
+        out = await gate.trigger_response("carried", both, response=event)
+        assert out.sent
         sent = both.calls[1][1]
         assert out.event_id == sent["event_id"] == "evt_carried"
-        assert sent["response"]["modalities"] == ["audio"]
+        assert sent["response"]["output_modalities"] == ["audio"]
         assert "type" not in sent["response"]
 
     arun(scenario())
@@ -122,7 +132,7 @@ def test_generated_event_id_and_whole_event_as_response(arun):
 def test_client_without_any_send_path_raises_and_is_counted(arun, stats_add_up):
     async def scenario():
         gate = ResponseGate(require_session_update=False)
-        with pytest.raises(NoSendPathError):
+        with pytest.raises(NoSendPathError, match="no send method at all"):
             await gate.trigger_response("r", object())
         stats = gate.stats()
         stats_add_up(stats)
@@ -130,3 +140,183 @@ def test_client_without_any_send_path_raises_and_is_counted(arun, stats_add_up):
         assert stats["state"]["in_flight"] is False  # a failed send does not hold the gate
 
     arun(scenario())
+
+
+# ---------------------------------------------------------------- evidence
+class DictWrapper:
+    """A ``send(dict)`` wrapper that encodes itself: handing it text double-encodes."""
+
+    def __init__(self):
+        self.wire = []
+
+    async def send(self, item):  # no annotation, a name and a body that say nothing
+        self._push(item)
+
+    def _push(self, item):
+        self.wire.append(json.dumps(item))
+
+
+class AnnotatedDictWrapper(DictWrapper):
+    async def send(self, item: dict[str, Any]) -> None:
+        self.wire.append(json.dumps(item))
+
+
+class NamedDictWrapper(DictWrapper):
+    async def send(self, event):  # unannotated, but the name says it is the event dict
+        self.wire.append(json.dumps(event))
+
+
+class DumpingWrapper:
+    def __init__(self):
+        self.wire = []
+
+    async def send(self, data):  # unannotated, ambiguous name, but the body dumps it
+        self.wire.append(json.dumps(data))
+
+
+class LoadingSocket:
+    def __init__(self):
+        self.wire = []
+
+    async def send(self, data):  # a test double of a websocket: it parses JSON text
+        self.wire.append(json.loads(data))
+
+
+class NamedTextSocket:
+    def __init__(self):
+        self.wire = []
+
+    async def send(self, message):  # websockets' own parameter name
+        self.wire.append(message)
+
+
+class ChatHelper:
+    """``send_text`` posts a *user chat message*: sending an event through it is wrong."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def send_text(self, text: str) -> None:
+        self.messages.append({"type": "conversation.item.create", "item": {
+            "type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]}})
+
+
+class ModelEvents:
+    """``send_event`` that takes a typed model, not a dict (openai-agents style)."""
+
+    class Event:
+        pass
+
+    async def send_event(self, event: ModelEvents.Event) -> None:
+        raise AssertionError("must not be called with a dict")
+
+
+def test_unannotated_send_wrapper_is_refused_not_double_encoded(arun):
+    async def scenario():
+        gate = ResponseGate(require_session_update=False)
+        wrapper = DictWrapper()
+        with pytest.raises(NoSendPathError, match=r"send\(x\) with a none annotation"):
+            await gate.trigger_response("tool_a", wrapper)
+        assert wrapper.wire == []
+        assert gate.stats().state.in_flight is False
+
+    arun(scenario())
+
+
+def test_send_annotated_dict_gets_the_event_dict_once_encoded(arun):
+    async def scenario():
+        gate = ResponseGate(require_session_update=False)
+        wrapper = AnnotatedDictWrapper()
+        assert describe_path(wrapper) == "send(dict)"
+        assert await gate.trigger_response("tool_a", wrapper)
+        decoded = json.loads(wrapper.wire[0])
+        assert isinstance(decoded, dict) and decoded["type"] == "response.create"
+
+    arun(scenario())
+
+
+def test_unannotated_send_is_read_from_its_parameter_name(arun):
+    async def scenario():
+        gate = ResponseGate(require_session_update=False, min_interval_s=0)
+        named, socket = NamedDictWrapper(), NamedTextSocket()
+        assert (describe_path(named), describe_path(socket)) == ("send(dict)", "send")
+        out = await gate.trigger_response("tool_a", named)
+        gate.observe({"type": "response.done", "response": {"id": "r1", "metadata": {
+            "respgate_event_id": out.event_id}}})
+        await gate.trigger_response("tool_b", socket)
+        assert json.loads(named.wire[0])["type"] == "response.create"  # encoded once
+        assert json.loads(socket.wire[0])["type"] == "response.create"
+
+    arun(scenario())
+
+
+def test_unannotated_send_is_read_from_what_its_body_does_with_the_argument(arun):
+    async def scenario():
+        gate = ResponseGate(require_session_update=False, min_interval_s=0)
+        dumping, loading = DumpingWrapper(), LoadingSocket()
+        assert (describe_path(dumping), describe_path(loading)) == ("send(dict)", "send")
+        first = await gate.trigger_response("tool_a", dumping)
+        gate.observe({"type": "response.done", "response": {"id": "r1", "metadata": {
+            "respgate_event_id": first.event_id}}})
+        await gate.trigger_response("tool_b", loading)
+        assert json.loads(dumping.wire[0])["type"] == "response.create"
+        assert loading.wire[0]["type"] == "response.create"
+
+    arun(scenario())
+
+
+def test_send_text_chat_helper_is_refused(arun):
+    async def scenario():
+        gate = ResponseGate(require_session_update=False)
+        helper = ChatHelper()
+        with pytest.raises(NoSendPathError, match=r"send_text\(text\) without receive_text"):
+            await gate.trigger_response("tool_a", helper)
+        assert helper.messages == []  # the event never became a user message
+
+    arun(scenario())
+
+
+def test_send_event_taking_a_model_is_refused():
+    with pytest.raises(NoSendPathError, match="send_event takes other"):
+        resolve_path(ModelEvents())
+
+
+def test_explicit_adapter_and_registered_class(arun):
+    async def scenario():
+        gate = ResponseGate(require_session_update=False, min_interval_s=0)
+        helper = ChatHelper()
+        raw: list[Any] = []
+        out = await gate.trigger_response("tool_a", ClientAdapter(raw.append, text=True))
+        assert out.sent and json.loads(raw[0])["event_id"] == out.event_id
+        assert helper.messages == []
+
+        class Pusher:
+            def __init__(self):
+                self.pushed = []
+
+            def push(self, event):
+                self.pushed.append(event)
+
+        register_send_path(Pusher, "push", text=False)
+        pusher = Pusher()
+        assert describe_path(pusher) == "push"
+        gate.observe({"type": "response.done", "response": {
+            "id": "r1", "metadata": json.loads(raw[0])["response"]["metadata"]}})
+        assert await gate.trigger_response("tool_b", pusher)
+        assert pusher.pushed[0]["type"] == "response.create"
+
+    arun(scenario())
+
+
+def test_known_websocket_types_are_recognised_without_guessing():
+    client = pytest.importorskip("websockets.asyncio.client")
+    stand_in = client.ClientConnection.__new__(client.ClientConnection)  # no socket needed
+    resolved = resolve_path(stand_in)
+    assert resolved.name == "send" and "websockets" in resolved.evidence
+
+
+def test_openai_sdk_connection_is_recognised():
+    realtime = pytest.importorskip("openai.resources.realtime.realtime")
+    conn = realtime.AsyncRealtimeConnection.__new__(realtime.AsyncRealtimeConnection)
+    resolved = resolve_path(conn)
+    assert resolved.name == "send(dict)" and "openai SDK" in resolved.evidence

@@ -21,14 +21,16 @@ if TYPE_CHECKING:
 KINDS = ("send_event", "sdk", "send_json", "send_str", "send_text", "send")
 
 
+class PeerClosedError(ConnectionError):
+    """Raised by the in-process clients when sending after the call was closed."""
+
+
 class _Base:
     def __init__(self, peer: RealtimePeer) -> None:
         self.peer = peer
         self.sent: list[Any] = []  # what this client was asked to send, as given
 
     def _take(self, event: dict[str, Any], raw: Any) -> None:
-        from .peer import PeerClosedError
-
         if not isinstance(event, dict):
             raise TypeError(f"expected an event dict, got {type(event).__name__}")
         self.sent.append(raw)

@@ -45,14 +45,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from .clients import PeerClosedError, make_client
 from .session import apply_session_update, default_session, turn_detection
 
 ACTIVE_RESPONSE_CODE = "conversation_already_has_active_response"
 Listener = Callable[[dict[str, Any]], Any]
-
-
-class PeerClosedError(ConnectionError):
-    """Raised by the in-process clients when sending after the call was closed."""
 
 
 @dataclass
@@ -159,8 +156,6 @@ class RealtimePeer:
 
     def client(self, kind: str = "send_event", *, sync: bool = False) -> Any:
         """An in-process client of the given shape (see ``make_client``)."""
-        from .clients import make_client
-
         return make_client(self, kind, sync=sync)
 
     # -- inspection --------------------------------------------------------

@@ -12,6 +12,8 @@ from respgate_lint.cli.add_noqa import add_noqa_text
 from respgate_lint.config import Settings
 from respgate_lint.engine import analyze_source
 
+from tests.modes import CLI_HOWS
+
 from .conftest import BYPASSES, make_file, run_process
 
 AWKWARD = '''\
@@ -46,7 +48,7 @@ def flake8_rgt(path: Path) -> list[str]:
     return proc.stdout.splitlines()
 
 
-@pytest.mark.parametrize("how", ["runner", "process"])
+@pytest.mark.parametrize("how", CLI_HOWS)
 def test_add_noqa_then_flake8_and_check_are_clean(tmp_path: Path, invoke, how: str) -> None:
     path = make_file(tmp_path, "agent.py", AWKWARD)
     before = flake8_rgt(path)

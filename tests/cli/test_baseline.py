@@ -9,6 +9,8 @@ import pytest
 
 from respgate_lint.baseline import normalise_call
 
+from tests.modes import CLI_HOWS
+
 from .conftest import BYPASSES, make_file, run_process
 
 NEW_BYPASS = '''
@@ -20,7 +22,7 @@ class Late:
 UNRELATED = "".join(f"HELPER_{n} = {n}  # unrelated line {n}\n" for n in range(30))
 
 
-@pytest.mark.parametrize("how", ["runner", "process"])
+@pytest.mark.parametrize("how", CLI_HOWS)
 def test_line_shifts_keep_the_baseline_and_only_the_new_bypass_fails(
         tmp_path: Path, invoke, how: str) -> None:
     run = (lambda args: invoke(args, tmp_path)) if how == "runner" else (

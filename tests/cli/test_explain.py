@@ -9,6 +9,8 @@ import pytest
 from respgate_lint.cli.explain import render_all_markdown, render_rule
 from respgate_lint.rules import RULES
 
+from tests.modes import CLI_HOWS
+
 from .conftest import run_process
 
 REPO = Path(__file__).resolve().parents[2]
@@ -19,7 +21,7 @@ def _indented(snippet: str) -> str:
 
 
 @pytest.mark.parametrize("code", sorted(RULES))
-@pytest.mark.parametrize("how", ["runner", "process"])
+@pytest.mark.parametrize("how", CLI_HOWS)
 def test_explain_shows_why_forms_examples_and_fix(tmp_path: Path, invoke, code: str,
                                                   how: str) -> None:
     args = ["explain", code.lower()]

@@ -14,6 +14,8 @@ import pytest
 
 from respgate_lint.cli.output.github import escape_data, escape_property
 
+from tests.modes import CLI_HOWS
+
 from .conftest import BYPASSES, make_file, run_process
 
 # a file only fails to parse when it is parsed: the prefilter skips files without a needle
@@ -29,7 +31,7 @@ def validate_sarif(doc: dict) -> None:
 
 # ---------------------------------------------------------------- text
 
-@pytest.mark.parametrize("how", ["runner", "process"])
+@pytest.mark.parametrize("how", CLI_HOWS)
 def test_text_plain_when_not_a_tty(project: Path, invoke, how: str) -> None:
     args = ["check", "src"]
     run = invoke(args, project) if how == "runner" else run_process(args, project)
@@ -79,7 +81,7 @@ def test_text_colour_on_a_tty_and_none_with_no_color(project: Path) -> None:
     assert "src/agent.py:6:15: RGT001" in plain
 
 
-@pytest.mark.parametrize("how", ["runner", "process"])
+@pytest.mark.parametrize("how", CLI_HOWS)
 def test_no_color_env_gives_plain_text(project: Path, invoke, how: str) -> None:
     args = ["check", "src"]
     env = {"NO_COLOR": "1"}
@@ -105,7 +107,7 @@ def test_text_reports_unparsable_and_missing_files_and_goes_on(project: Path, in
 
 # ---------------------------------------------------------------- json
 
-@pytest.mark.parametrize("how", ["runner", "process"])
+@pytest.mark.parametrize("how", CLI_HOWS)
 def test_json_schema(project: Path, invoke, how: str) -> None:
     make_file(project, "src/broken.py", BROKEN)
     args = ["check", "--output-format", "json", "src"]
@@ -152,7 +154,7 @@ def test_json_clean(project: Path, invoke) -> None:
 
 # ---------------------------------------------------------------- github
 
-@pytest.mark.parametrize("how", ["runner", "process"])
+@pytest.mark.parametrize("how", CLI_HOWS)
 def test_github_annotations(project: Path, invoke, how: str) -> None:
     args = ["check", "--output-format", "github", "src"]
     run = invoke(args, project) if how == "runner" else run_process(args, project)
@@ -180,7 +182,7 @@ def test_github_escapes_odd_file_names(tmp_path: Path, invoke) -> None:
 
 # ---------------------------------------------------------------- sarif
 
-@pytest.mark.parametrize("how", ["runner", "process"])
+@pytest.mark.parametrize("how", CLI_HOWS)
 def test_sarif_is_valid_and_complete(project: Path, invoke, how: str) -> None:
     make_file(project, "src/broken.py", BROKEN)
     args = ["check", "--output-format", "sarif", "src"]

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.modes import CLI_HOWS
+
 from .conftest import BYPASSES, CLEAN, make_file, run_process
 
 TWO_CODES = BYPASSES + '''
@@ -25,7 +27,7 @@ def _codes(out: str) -> list[str]:
 
 # ---------------------------------------------------------------- exit codes
 
-@pytest.mark.parametrize("how", ["runner", "process"])
+@pytest.mark.parametrize("how", CLI_HOWS)
 @pytest.mark.parametrize("args, expected", [
     (["check", "src/gate.py"], 0),
     (["check", "src"], 1),
@@ -44,7 +46,7 @@ def test_exit_codes(project: Path, invoke, how: str, args: list[str], expected: 
         assert len(run.err.strip().splitlines()) <= 4 and "Traceback" not in run.err
 
 
-@pytest.mark.parametrize("how", ["runner", "process"])
+@pytest.mark.parametrize("how", CLI_HOWS)
 def test_unparsable_file_exits_1_even_without_findings(tmp_path: Path, invoke, how: str) -> None:
     make_file(tmp_path, "broken.py", 'E = "response.create"\ndef f(:\n')
     args = ["check", "."]
@@ -73,7 +75,7 @@ def test_internal_error_is_one_line_and_exit_2(project: Path, invoke,
 
 # ---------------------------------------------------------------- config
 
-@pytest.mark.parametrize("how", ["runner", "process"])
+@pytest.mark.parametrize("how", CLI_HOWS)
 def test_unknown_config_key_is_named(project: Path, invoke, how: str) -> None:
     make_file(project, "pyproject.toml", "[tool.respgate]\ngate-function = ['my_gate']\n")
     args = ["check", "src"]

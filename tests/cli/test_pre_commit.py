@@ -57,6 +57,7 @@ def _try_repo(workdir: Path, *hook: str) -> subprocess.CompletedProcess[str]:
                           cwd=workdir, env=env, capture_output=True, text=True, timeout=540)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not _hooks_committed(),
                     reason="needs git and a git checkout with .pre-commit-hooks.yaml committed")
 def test_pre_commit_hooks_fail_fix_and_pass(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import difflib
 import re
 from pathlib import Path
@@ -13,6 +15,7 @@ from respgate_lint.engine import analyze_source
 from respgate_lint.codemods.fixer import FixTask, fix_file
 
 
+@pytest.mark.slow
 def test_big_handler_fixed_in_one_pass(tmp_path: Path) -> None:
     source = make_big_handler(lines=16000, sends=28, crlf=True)
     assert source.count("\r\n") == 16000

@@ -161,6 +161,7 @@ def test_libcst_tool_codemod_from_checkout(tmp_path: Path, repo_root: Path) -> N
     assert "Transformed 1 files successfully" in proc.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("flag", [[], ["--no-format"]])
 def test_libcst_tool_leaves_clean_file_alone(tmp_path: Path, repo_root: Path, flag: list[str]) -> None:
     target = tmp_path / "c.py"

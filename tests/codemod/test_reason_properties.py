@@ -28,6 +28,7 @@ def _reasons(source: str) -> list[str]:
     return [s.reason for s in result.sites if s.status == "rewritten"]
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(realtime_modules())
 def test_reasons_are_valid_unique_deterministic_and_stable(source: str) -> None:

@@ -11,6 +11,8 @@ from typing import Callable
 
 import pytest
 
+from tests.modes import CLI_MODES
+
 from .helpers import CLEAN, GOOD, make_tree, run_cli, unprivileged_prefix
 
 
@@ -65,7 +67,7 @@ def _assert_one_line_about(run_out: str, name: str) -> None:
     assert len(lines[0]) > len(name) + 5, lines  # says what is wrong, not just the name
 
 
-@pytest.mark.parametrize("mode", ["process", "runner"])
+@pytest.mark.parametrize("mode", CLI_MODES)
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 def test_check_reports_bad_file_and_goes_on(tmp_path: Path, fault: str, mode: str) -> None:
     tree = make_tree(tmp_path)
@@ -79,7 +81,7 @@ def test_check_reports_bad_file_and_goes_on(tmp_path: Path, fault: str, mode: st
     assert _snapshot(tree) == before
 
 
-@pytest.mark.parametrize("mode", ["process", "runner"])
+@pytest.mark.parametrize("mode", CLI_MODES)
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 def test_fix_reports_bad_file_and_goes_on(tmp_path: Path, fault: str, mode: str) -> None:
     tree = make_tree(tmp_path)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.modes import CLI_MODES
+
 from .helpers import CLEAN, GOOD, make_tree, run_cli
 
 SEND = b'        await self.client.send_event({"type": "response.create"})'
@@ -33,7 +35,7 @@ def _split(data: bytes) -> tuple[bytes, bytes]:
     return data[:start], data[end:]
 
 
-@pytest.mark.parametrize("mode", ["process", "runner"])
+@pytest.mark.parametrize("mode", CLI_MODES)
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_unusual_but_valid_files(tmp_path: Path, case: str, mode: str) -> None:
     tree = make_tree(tmp_path)

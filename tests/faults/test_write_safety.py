@@ -18,6 +18,8 @@ from respgate_lint.config import Settings
 from respgate_lint.files import FileProblem, read_source, write_atomic
 from respgate_lint.runner import SettingsResolver, check_file, check_paths
 
+from tests.modes import CLI_MODES
+
 from .helpers import CLEAN, GOOD, RESPGATE, make_tree, run_cli
 
 
@@ -38,7 +40,7 @@ def test_write_atomic_refuses_read_only_even_as_root(tmp_path: Path) -> None:
     assert path.read_bytes() == GOOD and _temporaries(tmp_path) == []
 
 
-@pytest.mark.parametrize("mode", ["process", "runner"])
+@pytest.mark.parametrize("mode", CLI_MODES)
 def test_fix_read_only_file(tmp_path: Path, mode: str) -> None:
     tree = make_tree(tmp_path)
     (tree / "ro.py").write_bytes(GOOD)
@@ -60,7 +62,7 @@ def test_check_is_fine_with_read_only_files(tmp_path: Path) -> None:
 
 
 # -- symlinks ------------------------------------------------------------------------------
-@pytest.mark.parametrize("mode", ["process", "runner"])
+@pytest.mark.parametrize("mode", CLI_MODES)
 def test_symlink_to_outside_is_not_written_through(tmp_path: Path, mode: str) -> None:
     tree = make_tree(tmp_path)
     outside = tmp_path / "outside"
@@ -168,6 +170,7 @@ def fifty_mb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_check_and_fix_a_50_mb_file(fifty_mb: Path) -> None:
     path = fifty_mb / "huge.py"
     size = path.stat().st_size
@@ -183,6 +186,7 @@ def test_check_and_fix_a_50_mb_file(fifty_mb: Path) -> None:
     assert _temporaries(fifty_mb) == []
 
 
+@pytest.mark.slow
 # -- two fix processes at once ---------------------------------------------------------------
 def test_two_fix_processes_never_corrupt_a_file(tmp_path: Path) -> None:
     tree = tmp_path / "tree"

@@ -73,6 +73,7 @@ def test_codemod_on_realtime_handlers(source: str) -> None:
     _assert_safe_and_idempotent(source)
 
 
+@pytest.mark.slow
 @given(_ANY_PROGRAM)
 def test_codemod_leaves_programs_without_findings_byte_identical(source: str) -> None:
     if parses(source) is None:
@@ -86,6 +87,7 @@ def test_codemod_leaves_programs_without_findings_byte_identical(source: str) ->
         _assert_safe_and_idempotent(source)
 
 
+@pytest.mark.slow
 @given(_ANY_PROGRAM)
 def test_codemod_with_look_everywhere_settings(source: str) -> None:
     """Every method call is a send and every capitalised name an event: many rewrites."""

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
 _ANY_PROGRAM = st.one_of(hypothesmith.from_grammar(), hypothesmith.from_node())
 
 
+@pytest.mark.slow
 @given(_ANY_PROGRAM)
 def test_engine_never_raises_on_arbitrary_python(source: str) -> None:
     tree = parses(source)
@@ -43,6 +44,7 @@ def test_engine_never_raises_on_realtime_handlers(source: str) -> None:
         check_analysis(source, analysis)
 
 
+@pytest.mark.slow
 @given(realtime_modules())
 def test_analyze_and_analyze_source_agree(source: str) -> None:
     """flake8 hands over its own tree; ``respgate check`` parses: same findings either way."""

@@ -81,6 +81,7 @@ def _tree(source: SourceFile) -> ast.Module | None:
         return None
 
 
+@pytest.mark.slow
 def test_walker_without_prefilter_finds_nothing_with_defaults(stdlib_files: list[Path]) -> None:
     sample = _sample(stdlib_files)
     assert len(sample) > 100
@@ -93,6 +94,7 @@ def test_walker_without_prefilter_finds_nothing_with_defaults(stdlib_files: list
     assert findings == []
 
 
+@pytest.mark.slow
 def test_walker_examining_every_statement_never_crashes(stdlib_files: list[Path]) -> None:
     """Not a findings test: WIDE settings make ordinary calls 'sends'. It proves the walker,
     bindings, branches and spans survive real code of every shape (no exception, sane spans)."""

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from respgate_lint.config import Settings
-from respgate_lint.engine import Finding, Safety, Span, user_code_warnings_silenced
-from respgate_lint.engine import parse_source
+from respgate_lint.engine import Finding, Safety, Span, parse_source, user_code_warnings_silenced
 from respgate_lint.files import SourceFile
 from respgate_lint.runner import FileResult, check_source
 from respgate_lint.sourcetext import ByteOffsets, first_newline, normalize_newlines

@@ -41,8 +41,8 @@ class FileResult:
     """What the engine found in one file, after ``# noqa``."""
 
     path: Path
-    findings: list[Finding] = field(default_factory=list)   # reported: selected, not noqa'd
-    noqa: list[Finding] = field(default_factory=list)       # selected, silenced by # noqa
+    findings: list[Finding] = field(default_factory=list)   # reported: selected, not silenced
+    noqa: list[Finding] = field(default_factory=list)       # selected, silenced by a noqa comment
     problem: FileProblem | None = None
     source: SourceFile | None = None   # kept only when there are findings (for output)
     excerpt: dict[int, str] = field(default_factory=dict)  # line -> text, once compacted

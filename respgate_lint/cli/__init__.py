@@ -59,7 +59,7 @@ class LazyGroup(click.Group):
         except BrokenPipeError:
             _silence_stdout()
             sys.exit(1)
-        except Exception as exc:  # noqa: BLE001 - the envelope's whole point
+        except Exception as exc:
             if os.environ.get("RESPGATE_DEBUG"):
                 raise
             click.echo(f"respgate: internal error: {type(exc).__name__}: {exc} (a bug in "

@@ -27,7 +27,7 @@ import json
 import re
 import types
 import typing
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -373,5 +373,3 @@ def describe_path(client: Any) -> str:
     """Name of the send path ``client`` resolves to (diagnostics, docs, tests)."""
     return resolve_path(client).name
 
-
-SendFn = Callable[[Any, dict[str, Any]], Awaitable[str]]

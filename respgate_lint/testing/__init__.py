@@ -3,8 +3,8 @@
 Imports nothing of ``respgate_lint`` (usable to test any gate implementation).
 """
 
-from .clients import KINDS, make_client
-from .peer import ACTIVE_RESPONSE_CODE, PeerClosedError, RealtimePeer, ResponseRecord, Violation
+from .clients import KINDS, PeerClosedError, make_client
+from .peer import ACTIVE_RESPONSE_CODE, RealtimePeer, ResponseRecord, Violation
 
 __all__ = [
     "ACTIVE_RESPONSE_CODE",

@@ -45,7 +45,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .clients import PeerClosedError, make_client
+from .clients import make_client
 from .session import apply_session_update, default_session, turn_detection
 
 ACTIVE_RESPONSE_CODE = "conversation_already_has_active_response"

@@ -60,6 +60,8 @@ class GateModel:
     path: str | None = None             # the file it was read from, when not the site's own
     reference: bool = False             # respgate_lint.runtime's gate: sends with any client
     sends: list[SendStyle] = field(default_factory=list)
+    aliases: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    #   local name -> (parameter, fallback): `_client = client or self.realtime_client`
 
     def param(self, name: str | None) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -113,6 +115,7 @@ def read_gate(node: ast.FunctionDef | ast.AsyncFunctionDef, settings: Settings, 
                                [n for n in names if _CLIENT_NAMES.match(n)])
     if model.client_param is not None:
         model.client_fallback = _client_fallback(node, model.client_param)
+    model.aliases = _parameter_aliases(node, set(names))
     return model
 
 
@@ -131,6 +134,11 @@ def add_send(model: GateModel, receiver: ast.expr | None, method: str, wire: str
                 receiver.values) == 2 and _is_name(receiver.values[0], model.client_param):
             model.client_fallback = ast.unparse(receiver.values[1])
     for value in candidates:
+        if isinstance(value, ast.Name) and value.id in model.aliases:
+            param, fallback = model.aliases[value.id]
+            if param == model.client_param and model.client_fallback is None:
+                model.client_fallback = fallback
+            break
         if isinstance(value, ast.Name) and model.param(value.id) is not None:
             param = value.id
             break
@@ -174,6 +182,33 @@ def _client_fallback(node: ast.FunctionDef | ast.AsyncFunctionDef, client: str) 
                 if isinstance(inner, ast.Assign) and any(_is_name(t, client) for t in inner.targets):
                     return ast.unparse(inner.value)
     return None
+
+
+def _parameter_aliases(node: ast.FunctionDef | ast.AsyncFunctionDef,
+                       params: set[str]) -> dict[str, tuple[str, str | None]]:
+    """Locals that stand for a parameter: ``_client = client or self.realtime_client``,
+    ``ws = client``, ``conn = client if client else self.conn``."""
+    found: dict[str, tuple[str, str | None]] = {}
+    for stmt in ast.walk(node):
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)):
+            continue
+        alias, value = stmt.targets[0].id, stmt.value
+        if alias in params:
+            continue
+        if isinstance(value, ast.Name) and value.id in params:
+            found[alias] = (value.id, None)
+        elif (isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or)
+              and len(value.values) == 2 and isinstance(value.values[0], ast.Name)
+              and value.values[0].id in params):
+            found[alias] = (value.values[0].id, ast.unparse(value.values[1]))
+        elif isinstance(value, ast.IfExp):
+            for branch, other in ((value.body, value.orelse), (value.orelse, value.body)):
+                if isinstance(branch, ast.Name) and branch.id in params and _mentions(
+                        value.test, branch.id):
+                    found[alias] = (branch.id, ast.unparse(other))
+                    break
+    return found
 
 
 def _mentions(node: ast.expr, name: str) -> bool:

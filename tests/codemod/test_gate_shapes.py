@@ -383,3 +383,21 @@ def test_gate_requiring_an_argument_the_site_cannot_give_is_not_fixed(gate: str)
     fixed, result = fix_text(source)
     assert fixed == source
     assert (result.sites[0].why or "").startswith(NotFixable.GATE_REQUIRED.value)
+
+
+def test_gate_sending_through_a_local_alias_of_its_client_gets_the_sites_client() -> None:
+    source = textwrap.dedent('''
+        class Bridge:
+            async def trigger_response(self, reason, client=None, is_greeting=False, force=False):
+                _client = client or self.realtime_client
+                if not _client:
+                    return False
+                await _client.send_event({"type": "response.create"})
+                return True
+
+            async def on_tool(self, client):
+                await client.send_event({"type": "response.create"})
+    ''')
+    fixed, result = fix_text(source)
+    assert result.sites[0].status == "rewritten"
+    assert 'await self.trigger_response("TOOL", client, force=False)' in fixed

@@ -36,7 +36,7 @@ _SKIP_DIRS = {"__pycache__"}
 
 APP = (b"class Handler:\n"
        b"    async def trigger_response(self, reason, client=None, force=False):\n"
-       b"        pass\n\n"
+       b"        await (client or self.client).send_event({'type': 'response.create'})\n\n"
        b"    async def on_tool(self):\n"
        b'        await self.client.send_event({"type": "response.create"})\n')
 FIXED = APP.replace(b'self.client.send_event({"type": "response.create"})',

@@ -161,6 +161,26 @@ def test_libcst_tool_codemod_from_checkout(tmp_path: Path, repo_root: Path) -> N
     assert "Transformed 1 files successfully" in proc.stderr
 
 
+def test_libcst_tool_uses_the_same_settings_and_selection_as_fix(tmp_path: Path) -> None:
+    """`ignore = ["RGT001"]` leaves the file alone through every entry point."""
+    (tmp_path / "pyproject.toml").write_text('[tool.respgate]\nignore = ["RGT001"]\n')
+    target = tmp_path / "a.py"
+    target.write_text(GOOD)
+    proc = subprocess.run(
+        [sys.executable, "-m", "libcst.tool", "codemod", "--no-format", "-x",
+         "respgate_lint.codemods.gate_response_create.GateResponseCreateCommand", str(target)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_text() == GOOD
+    assert _run(str(target)).exit_code == 0 and target.read_text() == GOOD
+    (tmp_path / "pyproject.toml").write_text("[tool.respgate]\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "libcst.tool", "codemod", "--no-format", "-x",
+         "respgate_lint.codemods.gate_response_create.GateResponseCreateCommand", str(target)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert target.read_text() == GOOD_AFTER, proc.stderr
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("flag", [[], ["--no-format"]])
 def test_libcst_tool_leaves_clean_file_alone(tmp_path: Path, repo_root: Path, flag: list[str]) -> None:

@@ -107,6 +107,28 @@ def test_flake8_event_constant_pattern_option(tmp_path: Path) -> None:
     assert proc.returncode == 1 and "mod.py:2:11: RGT001" in proc.stdout, proc.stdout + proc.stderr
 
 
+WHY_GATE = """class Bridge:
+    async def trigger_response(self, why, client):
+        await client.send_event({"type": "response.create"})
+
+    async def a(self):
+        await self.trigger_response("SAME", self.client)
+
+    async def b(self):
+        await self.trigger_response("SAME", self.client)
+"""
+
+
+def test_gate_reason_param_from_flake8_option_and_pyproject(tmp_path: Path) -> None:
+    """A gate whose reason parameter has another name is not checked until it is named."""
+    (tmp_path / "mod.py").write_text(WHY_GATE)
+    assert _flake8(tmp_path).stdout == ""
+    proc = _flake8(tmp_path, "--respgate-gate-reason-param=why")
+    assert proc.returncode == 1 and "mod.py:9:15: RGT003" in proc.stdout, proc.stdout + proc.stderr
+    (tmp_path / "pyproject.toml").write_text('[tool.respgate]\ngate-reason-param = "why"\n')
+    assert "mod.py:9:15: RGT003" in _flake8(tmp_path).stdout
+
+
 def test_flake8_reads_options_from_its_config_file(tmp_path: Path) -> None:
     (tmp_path / "mod.py").write_text(GATED_BY_CUSTOM_NAME)
     (tmp_path / "setup.cfg").write_text("[flake8]\nrespgate-gate-functions = _trigger_response\n")

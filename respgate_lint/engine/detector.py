@@ -109,6 +109,7 @@ class _Walker:
         self.lines = LineIndex(source)
         self.facts = collect_module_facts(tree, settings)
         self.facts.responses_only = talks_only_to_responses_ws(source, tree)
+        self.facts.mentions_event_type = any(t in source for t in settings.event_types)
         self.matcher = EventMatcher(settings, self.facts)
         self.result = FileAnalysis()
         self.labels: list[tuple[str, str | None]] = []
@@ -374,7 +375,8 @@ class _Walker:
                 self.sites.append(_GateCallSite(call, stmt, awaited, frame, self._context()))
                 continue
             send = self.matcher.match_send(call, bindings)
-            if send is None or not self._reported_api(send.event):
+            if (send is None or not self._reported_api(send.event)
+                    or not self.matcher.stands(send, stmt, in_lambda)):
                 continue
             if frame.in_gate:
                 if frame.gate is not None:

@@ -51,7 +51,8 @@ PASS_METHODS = frozenset({"encode", "model_dump", "model_dump_json", "dict", "js
                            "to_json", "copy", "model_copy"})
 # Keywords the Realtime SDKs' `conn.response.create(...)` takes; anything else (an ORM's
 # `db.response.create(call_id=...)`) is another library's method.
-_SDK_KEYWORDS = frozenset({"response", "event_id", "additional_instructions", "instructions"})
+_SDK_KEYWORDS = frozenset({"response", "event_id", "additional_instructions", "instructions",
+                           "extra_headers", "extra_query", "extra_body", "timeout"})
 
 
 # How an event is encoded on the wire; a gate can only be handed a client of its own kind.
@@ -116,6 +117,7 @@ class ModuleFacts:
     functions: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = field(
         default_factory=dict)  # module functions and methods by name
     responses_only: bool = False  # the module talks to the Responses API websocket only
+    mentions_event_type: bool = False  # the text "response.create" is in the module
 
 
 def callee_name(func: ast.expr) -> str | None:
@@ -371,6 +373,15 @@ class EventMatcher:
                 return SendMatch(call, event, receiver, name, extra, event_node=arg)
         return None
 
+    def stands(self, send: SendMatch, statement: ast.stmt, in_lambda: bool) -> bool:
+        """Whether a send matched by its call alone stands where it is: a realtime SDK's
+        ``create_response()`` is called for its effect (a statement, or a callback's body);
+        one whose value is used is some other library's reply builder."""
+        if send.method not in self.sdk_methods or in_lambda:
+            return True
+        value = statement.value if isinstance(statement, ast.Expr) else None
+        return value is send.call or (isinstance(value, ast.Await) and value.value is send.call)
+
     def _event_name(self, call: ast.Call, bindings: Mapping[str, EventMatch]) -> ast.expr | None:
         """An argument of the send that is the event type itself (or, in a branch selected
         by it, the variable compared)."""
@@ -392,14 +403,16 @@ class EventMatcher:
         return SendMatch(call, event, receiver, "create", extra)
 
     def _match_sdk_method(self, call: ast.Call, func: ast.Attribute) -> SendMatch | None:
-        """``conversation.create_response()``: a realtime SDK's own method, unless it is this
-        module's (then its body holds the send) or the receiver is ``self``/``super()``."""
+        """``conversation.create_response()``: a realtime SDK's own method, in a module that
+        speaks of the event, unless it is this module's (then its body holds the send) or the
+        receiver is ``self``/``super()``/a fresh object (``ApiResponse(...).create_response()``
+        builds an HTTP reply). ``stands`` also wants it to be a statement."""
         owner = func.value
-        if func.attr in self.facts.functions:
+        if func.attr in self.facts.functions or not self.facts.mentions_event_type:
             return None
         if isinstance(owner, ast.Name) and owner.id in ("self", "cls"):
             return None
-        if isinstance(owner, ast.Call) and callee_name(owner.func) == "super":
+        if isinstance(owner, ast.Call):
             return None
         keys = tuple(k.arg for k in call.keywords if k.arg)
         event = EventMatch(Form.SDK_METHOD, None, call.lineno, api=event_api(keys))

@@ -2,8 +2,8 @@
 
 Most files of a repository contain no Realtime code. A file can only hold a finding if its
 bytes contain an event type (``response.create``, which also covers ``conn.response.create``),
-its snake-case spellings (``messages.response_create()``, ``conv.create_response()``), its
-first word quoted (``RESPONSE = "response"``, to spell the type from constants), a literal
+its snake-case spelling (``messages.response_create()``), its first word as a string
+constant or prefix (``RESPONSE = "response"``, ``"response." + CREATE``), a literal
 that every configured constant or class name must contain (``RESPONSE_CREATE``,
 ``ResponseCreate``), or a gate name (RGT002/RGT003 sites). The same needles, compiled as one
 regular expression, also tell the engine which lines deserve a closer look.
@@ -59,10 +59,11 @@ def needles(settings: Settings) -> tuple[str, ...] | None:
     """Literal strings, one of which every relevant file contains; None disables the filter."""
     found: list[str] = list(settings.event_types) + list(settings.gate_functions)
     for event_type in settings.event_types:
-        words = event_type.split(".")
-        found.append("_".join(words))            # messages.response_create(...): a factory
-        found.append("_".join(reversed(words)))  # conversation.create_response(): an SDK send
-        found += [f'"{words[0]}', f"'{words[0]}"]  # RESPONSE = "response": folded constants
+        first = event_type.split(".")[0]
+        found.append(event_type.replace(".", "_"))  # messages.response_create(...): a factory
+        # The type spelled from constants needs its first word as a literal: RESPONSE = "response",
+        # PREFIX = "response.", f"response.{CREATE}".
+        found += [f'= "{first}"', f"= '{first}'", f'"{first}.', f"'{first}."]
     for pattern in (settings.constant_pattern, settings.event_constant_pattern,
                     settings.class_pattern):
         literal = _required_literal(pattern)

@@ -25,3 +25,12 @@ class Agent:
     async def own_method_through_self(self):
         await self.create_response()
         await super().create_response()
+
+
+class HttpHandlers:
+    def reply_builders_are_not_sends(self, intent_obj, request):
+        return intent_obj.create_response()
+
+    def built_then_returned(self, api):
+        reply = api.create_response()
+        return ApiResponse(status=404).create_response() or reply

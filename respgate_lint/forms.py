@@ -29,6 +29,7 @@ class Form(str, Enum):
     COLLECTED = "collected"
     TYPED_CLASS = "typed-class"
     WRAPPER = "wrapper"
+    HELPER = "helper-call"
     TYPE_ARGUMENT = "type-argument"
     SDK_METHOD = "sdk-method"
     EVENT_NAME = "event-name"
@@ -77,10 +78,14 @@ FORM_DOCS: tuple[FormDoc, ...] = (
             "`type` is the event), its factory classmethods, builders and serialisers",
             "await ws.send(ConversationResponseCreateEvent().with_instructions(t).model_dump_json())",
             "the event is a typed event class; rewrite it by hand"),
-    FormDoc(Form.WRAPPER, "the event as an argument (keyword, positional, nested, `**`) of a "
-            "wrapper object or helper call whose result is sent",
+    FormDoc(Form.WRAPPER, "the event as an argument (keyword, among others, nested, `**`) of "
+            "a wrapper object or call whose result is sent",
             'await model.send_event(RawMessage(message={"type": "response.create"}))',
             "the event is wrapped in another object or call; rewrite it by hand"),
+    FormDoc(Form.HELPER, "the event passed through one helper call on its way to the send "
+            "(`typing.cast` around it too)",
+            'await conn.send(cast(Any, strip_not_given({"type": "response.create"})))',
+            "the event passes through a helper call before it is sent; rewrite it by hand"),
     FormDoc(Form.TYPE_ARGUMENT, "a call given the event type in any argument: a multi-type "
             "factory or generic event class (other types are not sends; a type that is not a "
             "constant counts only in a branch selected by response.create)",

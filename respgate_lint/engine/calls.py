@@ -6,7 +6,7 @@ serialisers (``X().with_instructions(t).model_dump_json()``); a pass-through (``
 ``copy.deepcopy``, ``typing.cast``); a factory of this module or one named for the event; a
 call given the event type in any argument (``Event(service_type=Events.RESPONSE_CREATE)``,
 or in a branch selected by it, the variable compared); any other call with the event among
-its arguments (a wrapper object or helper). Not an event: a typed event class filled from a
+its arguments (a wrapper object; a helper when it is the only one). Not an event: a typed event class filled from a
 message the code received (``ResponseCreate(**message)`` in a server), a multi-type factory
 asked for another type.
 """
@@ -109,10 +109,12 @@ class CallMatcher:
             return None  # asked for another type
         if name is not None and m.factory_name_re.search(name):
             return EventMatch(Form.FACTORY, None, line)  # messages.response_create(...)
+        helper = len(node.args) == 1 and not node.keywords  # strip_not_given(evt), asdict(obj)
         for arg in [*node.args, *(k.value for k in node.keywords)]:
             inner = m.match(arg, bindings)
             if inner is not None:
-                return EventMatch(Form.WRAPPER, None, inner.line, api=inner.api)
+                form = Form.HELPER if helper and not isinstance(arg, ast.Starred) else Form.WRAPPER
+                return EventMatch(form, None, inner.line, api=inner.api)
         return None
 
     def _method(self, node: ast.Call, func: ast.Attribute, name: str,

@@ -26,6 +26,7 @@ from pathlib import Path
 from ..config import Settings
 from ..rules import RGT001, RGT002, RGT003
 from .apis import RESPONSES_WS, talks_only_to_responses_ws
+from .bindings import comprehension_bindings, loop_bindings, rebinding
 from .events import EventMatch, EventMatcher
 from .factories import collect_factories
 from .findings import FileAnalysis, Finding, Fix, Form, NotFixable, SiteContext, Span
@@ -49,9 +50,6 @@ __all__ = ["analyze_tree", "project_index"]
 
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SCOPED_EXPRS = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-# `events.append(evt)`: the container now holds the event (collected, sent later).
-_COLLECTING = frozenset({"append", "extend", "insert", "appendleft", "extendleft", "add"})
 
 
 def analyze_tree(source: str, tree: ast.Module, settings: Settings, *,
@@ -286,78 +284,16 @@ class _Walker:
 
     # -- bindings ---------------------------------------------------------------------
     def _bind(self, stmt: ast.stmt) -> None:
-        frame = self.frames[-1]
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            found = self.matcher.match(stmt.value, frame.bindings)
-            names = [n for t in targets for n in bound_names(t)]
-            if found is None and names and self.matcher.is_event_type(stmt.value, frame.bindings):
-                found = EventMatch(Form.CONSTANT, None, stmt.lineno, type_only=True)
-            if found is None:
-                self._unbind(names)
-                self._bind_type_key(targets, stmt.value)
-                return
-            for name in names:
-                frame.bindings[name] = found
-            self._watch(set(names))
-        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-            self._bind_collected(stmt.value)
-        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
-            found = self.matcher.match(stmt.value, frame.bindings)
-            if found is not None and found.collection:  # events += [evt]
-                self._collect_into(stmt.target.id, found)
-        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            self._unbind([(a.asname or a.name).split(".")[0] for a in stmt.names])
-        elif isinstance(stmt, ast.Delete):
-            self._unbind([n for t in stmt.targets for n in bound_names(t)])
-
-    def _bind_type_key(self, targets: list[ast.expr], value: ast.expr) -> None:
-        """``evt["type"] = "response.create"`` turns ``evt`` into the event."""
-        for target in targets:
-            if (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
-                    and isinstance(target.slice, ast.Constant) and target.slice.value == "type"
-                    and self.matcher.is_event_type(value, self.frames[-1].bindings)):
-                name = target.value.id
-                self.frames[-1].bindings[name] = EventMatch(Form.DICT, None, target.lineno)
-                self._watch({name})
-
-    def _bind_collected(self, call: ast.Call) -> None:
-        """``events.append(evt)`` / ``.extend([...])``: ``events`` holds the event;
-        ``evt.update(type="response.create")`` makes ``evt`` the event."""
-        func = call.func
-        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
-            return
-        name, bindings = func.value.id, self.frames[-1].bindings
-        if func.attr in _COLLECTING and call.args:
-            found = self.matcher.match(call.args[-1], bindings)
-            extends = func.attr.startswith("extend")
-            if found is not None and (found.collection or not extends):
-                self._collect_into(name, found)
-        elif func.attr == "update" and name not in bindings:
-            typed = next((k.value for k in call.keywords if k.arg == "type"), None)
-            if (typed is not None and self.matcher.is_event_type(typed, bindings)) or (
-                    call.args and (found := self.matcher.match(call.args[0], bindings))
-                    and not found.collection):
-                bindings[name] = EventMatch(Form.DICT, None, call.lineno)
-                self._watch({name})
-
-    def _collect_into(self, name: str, found: EventMatch) -> None:
-        self.frames[-1].bindings[name] = EventMatch(Form.COLLECTED, None, found.line,
-                                                    collection=True, api=found.api)
-        self._watch({name})
+        bound, unbound = rebinding(stmt, self.frames[-1].bindings, self.matcher)
+        self._unbind(unbound)
+        self.frames[-1].bindings.update(bound)
+        self._watch(set(bound))
 
     def _bind_loop(self, target: ast.expr, iterable: ast.expr) -> None:
-        """``for evt in events:`` over a collection holding the event: ``evt`` may be it."""
-        if not self._is_hot(iterable.lineno, iterable.end_lineno or iterable.lineno):
-            return
-        found = self.matcher.match(iterable, self.frames[-1].bindings)
-        if found is None or not found.collection:
-            return
-        names = bound_names(target)
-        for name in names:
-            self.frames[-1].bindings[name] = EventMatch(Form.COLLECTED, None, found.line,
-                                                        api=found.api)
-        self._watch(set(names))
+        if self._is_hot(iterable.lineno, iterable.end_lineno or iterable.lineno):
+            bound = loop_bindings(target, iterable, self.frames[-1].bindings, self.matcher)
+            self.frames[-1].bindings.update(bound)
+            self._watch(set(bound))
 
     def _unbind(self, names: list[str]) -> None:
         bindings = self.frames[-1].bindings
@@ -369,7 +305,7 @@ class _Walker:
         if not self._is_hot(stmt.lineno, stmt.end_lineno or stmt.lineno):
             return
         frame = self.frames[-1]
-        bindings = self._comprehension_bindings(roots, frame.bindings)
+        bindings = comprehension_bindings(roots, frame.bindings, self.matcher)
         for call, awaited, in_lambda in _calls(roots):
             if self.matcher.is_gate_call(call):
                 self.sites.append(_GateCallSite(call, stmt, awaited, frame, self._context()))
@@ -388,22 +324,6 @@ class _Walker:
                 in_gate_lookalike=self._in_gate_lookalike(frame.functions),
                 class_name=frame.class_node.name if frame.class_node else None)
             self.sites.append(_SendSite(facts, self._context(), frame.class_node))
-
-    def _comprehension_bindings(self, roots: list[ast.AST],
-                                bindings: dict[str, EventMatch]) -> dict[str, EventMatch]:
-        """``[ws.send(e) for e in events]``: the comprehension's target may be the event."""
-        extra: dict[str, EventMatch] = {}
-        for root in roots:
-            for node in ast.walk(root):
-                if not isinstance(node, _COMPREHENSIONS):
-                    continue
-                for generator in node.generators:
-                    found = self.matcher.match(generator.iter, {**bindings, **extra})
-                    if found is not None and found.collection:
-                        for name in bound_names(generator.target):
-                            extra[name] = EventMatch(Form.COLLECTED, None, found.line,
-                                                     api=found.api)
-        return {**bindings, **extra} if extra else bindings
 
     def _reported_api(self, event: EventMatch) -> bool:
         """Responses-API websocket sends only when ``apis`` asks for them (apis.py)."""

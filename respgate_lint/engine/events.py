@@ -26,11 +26,11 @@ __all__ = [
     "HAND_OFF_CALLS",
     "JSON",
     "OBJECT",
-    "SDK",
-    "UNKNOWN",
     "PASS_FIRST_ARG",
     "PASS_LAST_ARG",
     "PASS_METHODS",
+    "SDK",
+    "UNKNOWN",
     "EventMatch",
     "EventMatcher",
     "ModuleFacts",
@@ -53,6 +53,10 @@ PASS_METHODS = frozenset({"encode", "model_dump", "model_dump_json", "dict", "js
 # `db.response.create(call_id=...)`) is another library's method.
 _SDK_KEYWORDS = frozenset({"response", "event_id", "additional_instructions", "instructions",
                            "extra_headers", "extra_query", "extra_body", "timeout"})
+
+
+# Keywords of a send that name the event: type=, event_type=, event=, kind=, name=.
+_NAMING_KEYWORD = re.compile(r"type|event|^kind$|^name$", re.IGNORECASE)
 
 
 # How an event is encoded on the wire; a gate can only be handed a client of its own kind.
@@ -152,10 +156,10 @@ class EventMatcher:
         self.facts = facts
         self.event_types = frozenset(settings.event_types)
         types = "|".join(re.escape(t) for t in settings.event_types)
-        self._json_type = re.compile(r"""["']type["']\s*:\s*["'](?:%s)["']""" % types)
+        self._json_type = re.compile(rf"""["']type["']\s*:\s*["'](?:{types})["']""")
         # `messages.response_create(...)` builds one; `conversation.create_response()` sends one
         snake = "|".join(re.escape(t.replace(".", "_")) for t in settings.event_types)
-        self.factory_name_re = re.compile(r"(?:^|_)(?:%s)(?:_|$)" % snake)
+        self.factory_name_re = re.compile(rf"(?:^|_)(?:{snake})(?:_|$)")
         self.sdk_methods = frozenset("_".join(reversed(t.split("."))) for t in settings.event_types)
         self.function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
         self.selected: list[str] = []
@@ -383,14 +387,11 @@ class EventMatcher:
         return value is send.call or (isinstance(value, ast.Await) and value.value is send.call)
 
     def _event_name(self, call: ast.Call, bindings: Mapping[str, EventMatch]) -> ast.expr | None:
-        """An argument of the send that is the event type itself (or, in a branch selected
-        by it, the variable compared)."""
-        for arg in [*call.args, *(k.value for k in call.keywords)]:
-            if isinstance(arg, ast.Starred):
-                continue
-            if self.is_event_type(arg, bindings) or self._calls.is_selected(arg):
-                return arg
-        return None
+        """The event type itself as an argument of the send: ``send("response.create", {})``,
+        ``send(ws, RESPONSE_CREATE)``, ``emit(event_type=Kind.RESPONSE_CREATE)``."""
+        named = [a for a in call.args[:2] if not isinstance(a, ast.Starred)]
+        named += [k.value for k in call.keywords if k.arg and _NAMING_KEYWORD.search(k.arg)]
+        return next((arg for arg in named if self.is_event_type(arg, bindings)), None)
 
     def _match_sdk(self, call: ast.Call, receiver: ast.expr) -> SendMatch | None:
         if call.args or any(k.arg is not None and k.arg not in _SDK_KEYWORDS

@@ -14,8 +14,8 @@ import ast
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .events import SDK, UNKNOWN, SendMatch
 from ..forms import FORM_DOCS
+from .events import SDK, UNKNOWN, SendMatch
 from .findings import Fix, Form, GateArg, NotFixable, Safety, Span
 from .gates import PAYLOAD_PARAMS, GateModel
 from .reach import Reach

@@ -11,7 +11,7 @@ from pathlib import Path
 
 EVAL_DIR = Path(__file__).parent / "eval"
 _CODE = r"RGT\d{3}(?::\s*\d+)?"
-_MARK = re.compile(r"#\s*(%s(?:\s*,\s*%s)*)\s*$" % (_CODE, _CODE))
+_MARK = re.compile(rf"#\s*({_CODE}(?:\s*,\s*{_CODE})*)\s*$")
 _ONE = re.compile(r"(RGT\d{3})(?::\s*(\d+))?")
 
 

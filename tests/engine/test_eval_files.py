@@ -19,7 +19,6 @@ import pytest
 from respgate_lint.config import Settings
 from respgate_lint.engine import analyze_source, split_suppressed
 from respgate_lint.forms import FORM_DOCS, Form
-
 from tests.engine.expectations import (
     EVAL_DIR,
     eval_files,
@@ -122,7 +121,7 @@ def test_apis_setting_through_flake8_and_pyproject(tmp_path: Path) -> None:
     want = {path.name: expected_findings(path) | _responses_ws_lines(path) for path in _API_FILES}
     proc = subprocess.run([sys.executable, "-m", "flake8", "--select", "RGT", "--isolated",
                            "--respgate-apis=realtime,responses-ws", "."],
-                          capture_output=True, text=True, cwd=tmp_path)
+                          capture_output=True, text=True, cwd=tmp_path, check=False)
     got = _parse(proc.stdout)
     assert {name: {(line, code) for line, _, code, _ in got.get(name, [])} for name in want} == want
     (tmp_path / "pyproject.toml").write_text(
@@ -138,7 +137,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def _run_in(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True,
-                          cwd=cwd, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
+                          cwd=cwd, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"}, check=False)
 
 
 @pytest.fixture(scope="module")

@@ -305,7 +305,9 @@ class _Walker:
         if not self._is_hot(stmt.lineno, stmt.end_lineno or stmt.lineno):
             return
         frame = self.frames[-1]
-        bindings = comprehension_bindings(roots, frame.bindings, self.matcher)
+        bindings = frame.bindings
+        if "for" in self.lines.span_text(stmt.lineno, stmt.end_lineno or stmt.lineno):
+            bindings = comprehension_bindings(roots, bindings, self.matcher)
         for call, awaited, in_lambda in _calls(roots):
             if self.matcher.is_gate_call(call):
                 self.sites.append(_GateCallSite(call, stmt, awaited, frame, self._context()))

@@ -31,8 +31,7 @@ def collect_factories(body: list[ast.stmt], matcher: EventMatcher,
         if not is_hot(stmt.lineno, stmt.end_lineno or stmt.lineno):
             continue
         if isinstance(stmt, _FUNCS):
-            _Scan(stmt, matcher, is_hot).run()
-            collect_factories(stmt.body, matcher, is_hot)
+            _Scan(stmt, matcher, is_hot).run()  # nested defs too, as it meets them
         else:
             for block in _blocks(stmt):
                 collect_factories(block, matcher, is_hot)
@@ -82,9 +81,11 @@ class _Scan:
 
     def _block(self, body: list[ast.stmt]) -> None:
         for stmt in body:
-            if isinstance(stmt, _FUNCS + (ast.ClassDef,)):
-                continue
             hot = self.is_hot(stmt.lineno, stmt.end_lineno or stmt.lineno)
+            if isinstance(stmt, _FUNCS + (ast.ClassDef,)):
+                if hot:  # its own scope: a factory or not by itself
+                    collect_factories([stmt], self.matcher, self.is_hot)
+                continue
             if isinstance(stmt, ast.Return):
                 self._return(stmt)
             elif not hot:

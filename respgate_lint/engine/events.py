@@ -55,6 +55,7 @@ _SDK_KEYWORDS = frozenset({"response", "event_id", "additional_instructions", "i
                            "extra_headers", "extra_query", "extra_body", "timeout"})
 
 
+_EVENT_SUFFIX = "(?:event|evt|msg|message|payload|request|json|frame|data)"
 # Keywords of a send that name the event: type=, event_type=, event=, kind=, name=.
 _NAMING_KEYWORD = re.compile(r"type|event|^kind$|^name$", re.IGNORECASE)
 
@@ -160,6 +161,8 @@ class EventMatcher:
         # `messages.response_create(...)` builds one; `conversation.create_response()` sends one
         snake = "|".join(re.escape(t.replace(".", "_")) for t in settings.event_types)
         self.factory_name_re = re.compile(rf"(?:^|_)(?:{snake})(?:_|$)")
+        # `response_create_event`: a snake-case name for the whole event (as RESPONSE_CREATE_EVENT)
+        self.event_name_re = re.compile(rf"^(?:[a-z0-9_]*_)?(?:{snake})(?:_{_EVENT_SUFFIX})?$")
         self.sdk_methods = frozenset("_".join(reversed(t.split("."))) for t in settings.event_types)
         self.function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
         self.selected: list[str] = []
@@ -267,6 +270,8 @@ class EventMatcher:
                 node.id in self.facts.event_names
                 or self.settings.event_constant_re.match(node.id)):
             return EventMatch(Form.EVENT_CONSTANT, None, node.lineno)
+        if bound is None and node.id not in self.facts.functions and self.event_name_re.match(node.id):
+            return EventMatch(Form.VARIABLE, None, node.lineno)  # response_create = <unknown>
         return None
 
     def _match_attribute(self, node: ast.Attribute) -> EventMatch | None:

@@ -164,6 +164,7 @@ class EventMatcher:
         # `response_create_event`: a snake-case name for the whole event (as RESPONSE_CREATE_EVENT)
         self.event_name_re = re.compile(rf"^(?:[a-z0-9_]*_)?(?:{snake})(?:_{_EVENT_SUFFIX})?$")
         self.sdk_methods = frozenset("_".join(reversed(t.split("."))) for t in settings.event_types)
+        self.snake_types = frozenset(t.replace(".", "_") for t in settings.event_types)
         self.function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
         self.selected: list[str] = []
         self._calls = calls.CallMatcher(self)
@@ -182,8 +183,8 @@ class EventMatcher:
         if isinstance(node, ast.Attribute):
             if node.attr == "value" and self.is_event_type(node.value, bindings):
                 return True
-            if self.settings.constant_re.match(node.attr):
-                return True
+            if self.settings.constant_re.match(node.attr) or node.attr in self.snake_types:
+                return True  # Events.RESPONSE_CREATE, EventType.response_create
             owner = node.value
             if isinstance(owner, ast.Name):
                 return node.attr in self.facts.class_constants.get(owner.id, ())
@@ -253,10 +254,23 @@ class EventMatcher:
             return self._match_subscript(node, bindings)
         if isinstance(node, ast.Await):
             return self.match(node.value, bindings)
-        if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod)
-                and isinstance(node.left, ast.Constant)):  # '{"type": ..., "id": "%s"}' % eid
+        if isinstance(node, ast.BinOp):
+            return self._match_operator(node, bindings)
+        return None
+
+    def _match_operator(self, node: ast.BinOp,
+                        bindings: Mapping[str, EventMatch]) -> EventMatch | None:
+        """``'{"type": ..., "id": "%s"}' % eid``; ``base | {"type": RC}`` (the right wins)."""
+        if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant):
             found = self.match(node.left, bindings)
             return EventMatch(Form.JSON_TEXT, None, node.lineno) if found else None
+        if isinstance(node.op, ast.BitOr):
+            right = self.match(node.right, bindings)
+            if right is None and not (isinstance(node.right, ast.Dict) and any(
+                    isinstance(k, ast.Constant) and k.value == "type" for k in node.right.keys)):
+                right = self.match(node.left, bindings)
+            if right is not None and not right.collection:
+                return EventMatch(Form.DICT_CALL, None, right.line, api=right.api)
         return None
 
     def _match_name(self, node: ast.Name, bindings: Mapping[str, EventMatch]) -> EventMatch | None:

@@ -146,6 +146,8 @@ class _Walker:
         self._watch(set(module_bindings) | watched_names(self.facts, self.settings.event_types))
         self.frames.append(Frame("module", None, dict(module_bindings)))
         self._block(self.tree.body)
+        self.sites = [site for site in self.sites if not (
+            isinstance(site, _SendSite) and self.matcher.handed_on_internally(site.facts.send))]
 
     def _block(self, body: list[ast.stmt]) -> None:
         for stmt in body:
@@ -312,6 +314,7 @@ class _Walker:
             if self.matcher.is_gate_call(call):
                 self.sites.append(_GateCallSite(call, stmt, awaited, frame, self._context()))
                 continue
+            self.matcher.note(call)
             send = self.matcher.match_send(call, bindings)
             if (send is None or not self._reported_api(send.event)
                     or not self.matcher.stands(send, stmt, in_lambda)):

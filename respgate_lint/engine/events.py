@@ -55,6 +55,7 @@ _SDK_KEYWORDS = frozenset({"response", "event_id", "additional_instructions", "i
                            "extra_headers", "extra_query", "extra_body", "timeout"})
 
 
+_QUEUE_PUTS = frozenset({"put", "put_nowait"})
 _EVENT_SUFFIX = "(?:event|evt|msg|message|payload|request|json|frame|data)"
 # Keywords of a send that name the event: type=, event_type=, event=, kind=, name=.
 _NAMING_KEYWORD = re.compile(r"type|event|^kind$|^name$", re.IGNORECASE)
@@ -123,6 +124,7 @@ class ModuleFacts:
         default_factory=dict)  # module functions and methods by name
     responses_only: bool = False  # the module talks to the Responses API websocket only
     mentions_event_type: bool = False  # the text "response.create" is in the module
+    consumes_events: bool = False  # `isinstance(item, ResponseCreate)`: it receives them
 
 
 def callee_name(func: ast.expr) -> str | None:
@@ -453,6 +455,24 @@ class EventMatcher:
                                      event_node=later)
             return None
         return None
+
+    # -- what the module does with events it holds ---------------------------------------
+    def note(self, call: ast.Call) -> None:
+        """``isinstance(item, ResponseCreate)``: this module receives typed events and
+        dispatches on them (a Realtime-compatible server)."""
+        if callee_name(call.func) == "isinstance" and len(call.args) == 2:
+            kinds = call.args[1]
+            for kind in kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]:
+                name = callee_name(kind)
+                if name is not None and self._calls.is_event_class(name):
+                    self.facts.consumes_events = True
+
+    def handed_on_internally(self, send: SendMatch) -> bool:
+        """A typed event put on a queue of a module that takes such events off its queues
+        by their class: a server's internal hand-off (``unprocessed.put(ResponseCreate(...))``
+        next to ``isinstance(item, ResponseCreate)``), not a send to a model."""
+        return (self.facts.consumes_events and send.method in _QUEUE_PUTS
+                and send.event.wire == OBJECT)
 
     def is_gate_call(self, call: ast.Call) -> bool:
         return callee_name(call.func) in self.settings.gate_functions

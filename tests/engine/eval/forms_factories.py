@@ -89,3 +89,6 @@ class Client:
     def counts_by_type_are_not_events(self, counts):
         n = counts.get(Kind.RESPONSE_CREATE, 0)
         self.write_stats(json.dumps({"created": n}))
+
+    def typed_event_on_a_client_outbox(self):
+        self.outbox.put_nowait(ResponseCreateMessage())  # RGT001

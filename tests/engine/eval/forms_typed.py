@@ -85,3 +85,16 @@ class RealtimeServer:
 
     async def start_response(self, websocket, response_id):
         await websocket.send(json.dumps({"type": "response.created", "response": {"id": response_id}}))
+
+
+class ServerQueues:
+    """A server creating its own typed event for its internal queue, which it consumes."""
+
+    async def on_speech_end(self, session):
+        response_event = ResponseCreate(response={})
+        await session.queues.unprocessed.put(response_event)
+
+    async def process(self, session, ws_client):
+        item = await session.queues.unprocessed.get()
+        if isinstance(item, ResponseCreate):
+            await ws_client.send_json({"type": "response.created"})

@@ -79,7 +79,7 @@ class CallMatcher:
             return EventMatch(Form.TYPE_ARGUMENT, None, line)  # CLASSES["response.create"](...)
         if name is not None and self.is_event_class(name):
             return None if self._received(node, bindings) else EventMatch(Form.TYPED_CLASS, None, line)
-        if name in m.facts.factories:
+        if name in m.facts.factories or self._own_factory(func, name):
             return EventMatch(Form.FACTORY, None, line)
         if isinstance(func, ast.Attribute):
             found = self._method(node, func, name or "", bindings)
@@ -116,6 +116,15 @@ class CallMatcher:
                 form = Form.HELPER if helper and not isinstance(arg, ast.Starred) else Form.WRAPPER
                 return EventMatch(form, None, inner.line, api=inner.api)
         return None
+
+    def _own_factory(self, func: ast.expr, name: str | None) -> bool:
+        """``self.to_dict()`` / ``Msg.build()`` where that class's method returns the event."""
+        owners = self.m.facts.scoped_factories.get(name or "")
+        if not owners or not isinstance(func, ast.Attribute):
+            return False
+        receiver = func.value
+        return isinstance(receiver, ast.Name) and (receiver.id in ("self", "cls")
+                                                   or receiver.id in owners)
 
     def _method(self, node: ast.Call, func: ast.Attribute, name: str,
                 bindings: Mapping[str, EventMatch]) -> EventMatch | None | object:

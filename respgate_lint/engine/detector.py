@@ -140,8 +140,8 @@ class _Walker:
     def walk(self) -> None:
         """Record every site and every gate's sends."""
         collect_factories(self.tree.body, self.matcher, self._is_hot)
-        if self.facts.factories:
-            self._watch(set(self.facts.factories))
+        if self.facts.factories or self.facts.scoped_factories:
+            self._watch(self.facts.factories | set(self.facts.scoped_factories))
         module_bindings = collect_module_bindings(self.tree, self.matcher)
         self._watch(set(module_bindings) | watched_names(self.facts, self.settings.event_types))
         self.frames.append(Frame("module", None, dict(module_bindings)))

@@ -114,6 +114,7 @@ class ModuleFacts:
     class_constants: dict[str, set[str]] = field(default_factory=dict)  # Enum/holder classes
     factories: set[str] = field(default_factory=set)  # functions that return an event
     multi_factories: set[str] = field(default_factory=set)  # ... of the type they are asked for
+    scoped_factories: dict[str, set[str]] = field(default_factory=dict)  # to_dict() -> classes
     event_names: set[str] = field(default_factory=set)  # `import RESPONSE_CREATE_EVENT as X`
     assigned_names: set[str] = field(default_factory=set)  # module-level targets: their
     #                                   value, not their name, says whether they are events

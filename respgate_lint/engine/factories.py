@@ -21,20 +21,27 @@ __all__ = ["collect_factories"]
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _BLOCKS = ("body", "orelse", "finalbody")
 # A value a dispatch compares a type parameter with: "conversation.item.create", ITEM_CREATE.
+# Method names every event class may have: a factory of that name counts only when called
+# on its own class (`self.to_dict()`, `Msg.build()`), not on any object.
+_GENERIC = re.compile(r"^_*(?:to_\w+|as_\w+|dict|json|model_dump\w*|serialize|dumps|build|"
+                      r"create|make|get|payload|message|event|__call__)$")
 _TYPE_LIKE = re.compile(r"^(?:[a-z_]+(?:\.[a-z_]+)+|[A-Z][A-Z0-9_]*)$")
 
 
 def collect_factories(body: list[ast.stmt], matcher: EventMatcher,
-                      is_hot: Callable[[int, int], bool]) -> None:
-    """Fill ``matcher.facts.factories`` and ``multi_factories`` from every def in ``body``."""
+                      is_hot: Callable[[int, int], bool], owner: str | None = None) -> None:
+    """Fill ``matcher.facts.factories`` (``scoped_factories``, ``multi_factories``) from every
+    def in ``body``; ``owner``: the class whose body this is."""
     for stmt in body:
         if not is_hot(stmt.lineno, stmt.end_lineno or stmt.lineno):
             continue
         if isinstance(stmt, _FUNCS):
-            _Scan(stmt, matcher, is_hot).run()  # nested defs too, as it meets them
+            _Scan(stmt, matcher, is_hot, owner).run()  # nested defs too, as it meets them
+        elif isinstance(stmt, ast.ClassDef):
+            collect_factories(stmt.body, matcher, is_hot, stmt.name)
         else:
             for block in _blocks(stmt):
-                collect_factories(block, matcher, is_hot)
+                collect_factories(block, matcher, is_hot, owner)
 
 
 def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
@@ -58,8 +65,9 @@ class _Scan:
     """One function body: which returns are events, and under which conditions."""
 
     def __init__(self, function: ast.FunctionDef | ast.AsyncFunctionDef, matcher: EventMatcher,
-                 is_hot: Callable[[int, int], bool]) -> None:
+                 is_hot: Callable[[int, int], bool], owner: str | None = None) -> None:
         self.function = function
+        self.owner = owner
         self.matcher = matcher
         self.is_hot = is_hot
         args = function.args
@@ -77,14 +85,21 @@ class _Scan:
         facts = self.matcher.facts
         on_param = [c for c in self.event_returns if c[0]]
         dispatch = any(typed for _, typed in on_param) or (on_param and self.other_returns)
-        (facts.multi_factories if dispatch else facts.factories).add(self.function.name)
+        name = self.function.name
+        if dispatch:
+            facts.multi_factories.add(name)
+        elif self.owner is not None and _GENERIC.match(name):
+            # `def to_dict(self)` of one event class says nothing of other objects' to_dict()
+            facts.scoped_factories.setdefault(name, set()).add(self.owner)
+        else:
+            facts.factories.add(name)
 
     def _block(self, body: list[ast.stmt]) -> None:
         for stmt in body:
             hot = self.is_hot(stmt.lineno, stmt.end_lineno or stmt.lineno)
             if isinstance(stmt, _FUNCS + (ast.ClassDef,)):
                 if hot:  # its own scope: a factory or not by itself
-                    collect_factories([stmt], self.matcher, self.is_hot)
+                    collect_factories([stmt], self.matcher, self.is_hot, None)
                 continue
             if isinstance(stmt, ast.Return):
                 self._return(stmt)

@@ -92,3 +92,19 @@ class Client:
 
     def typed_event_on_a_client_outbox(self):
         self.outbox.put_nowait(ResponseCreateMessage())  # RGT001
+
+
+class CreateMsg:
+    def to_dict(self):
+        return {"type": "response.create"}
+
+    async def send_self(self, ws):
+        await ws.send(json.dumps(self.to_dict()))  # RGT001
+
+
+class OtherMsg:
+    async def send_other(self, ws, update):
+        await ws.send(json.dumps(update.to_dict()))
+
+    async def by_class(self, ws):
+        await ws.send(json.dumps(CreateMsg.to_dict(CreateMsg())))  # RGT001

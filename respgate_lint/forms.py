@@ -51,9 +51,10 @@ class FormDoc:
 FORM_DOCS: tuple[FormDoc, ...] = (
     FormDoc(Form.DICT, "dict literal, any quotes, extra keys, multi-line",
             'await client.send_event({"type": "response.create", "response": {...}})'),
-    FormDoc(Form.DICT_CALL, "dict() call, also merging a dict",
+    FormDoc(Form.DICT_CALL, "dict() call, also merging a dict (`dict(base, ...)`, `base | {...}`)",
             'client.send_event(dict(type="response.create"))'),
-    FormDoc(Form.CONSTANT, "the type as a named constant or enum member, even imported",
+    FormDoc(Form.CONSTANT, "the type as a named constant or enum member, even imported "
+            "(any case: `EventType.response_create`)",
             '{"type": RESPONSE_CREATE}, {"type": Events.RESPONSE_CREATE.value}'),
     FormDoc(Form.FOLDED, "the type spelled from string constants the module assigns once "
             "(f-string or +)",
@@ -66,7 +67,8 @@ FORM_DOCS: tuple[FormDoc, ...] = (
             'await ws.send(json.dumps({"type": "response.create"}))'),
     FormDoc(Form.JSON_TEXT, "hand-written JSON text",
             """await ws.send('{"type": "response.create"}')"""),
-    FormDoc(Form.VARIABLE, "a variable that still holds the event when it is sent",
+    FormDoc(Form.VARIABLE, "a variable that still holds the event when it is sent, or one "
+            "named for it (`response_create_event`)",
             'evt = {"type": "response.create"}; ...; await client.send_event(evt)',
             "the event is built elsewhere (a variable); rewrite it by hand"),
     FormDoc(Form.COLLECTED, "events collected in a list or tuple, then sent together or in a "

@@ -72,7 +72,7 @@ class CallMatcher:
         m = self.m
         func = node.func
         name = callee_name(func)
-        if name == "dict":
+        if isinstance(func, ast.Name) and name == "dict":  # not pydantic's evt.dict()
             return self._dict_call(node, bindings)
         line = node.lineno
         if isinstance(func, ast.Subscript) and m.is_event_type(func.slice, bindings):

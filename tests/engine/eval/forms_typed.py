@@ -98,3 +98,9 @@ class ServerQueues:
         item = await session.queues.unprocessed.get()
         if isinstance(item, ResponseCreate):
             await ws_client.send_json({"type": "response.created"})
+
+
+class PydanticV1:
+    async def dict_method(self, ws):
+        ev = ClientEventResponseCreate()
+        await ws.send_json(ev.dict(exclude_none=True))  # RGT001

@@ -181,8 +181,9 @@ def watched_names(facts: ModuleFacts, event_types: tuple[str, ...]) -> set[str]:
         names |= members
     for members in facts.class_events.values():
         names |= members
-    names |= {name for name, value in facts.strings.items()
-              if value and any(value in t for t in event_types)}
+    names |= {name for name, value in facts.strings.items()  # RESPONSE = "response", SEP = "."
+              if value and any(t.startswith(value) or t.endswith(value) or value == "."
+                               for t in event_types)}
     return names
 
 

@@ -128,6 +128,22 @@ class ModuleFacts:
     consumes_events: bool = False  # `isinstance(item, ResponseCreate)`: it receives them
 
 
+_MAX_PIECES = 32  # nobody spells an event from more pieces than this
+
+
+def _chain(node: ast.BinOp, op: type[ast.operator]) -> list[ast.expr]:
+    """The operands of ``a op b op c`` left to right, without recursion."""
+    operands: list[ast.expr] = []
+    stack: list[ast.expr] = [node]
+    while stack and len(operands) <= _MAX_PIECES:
+        current = stack.pop()
+        if isinstance(current, ast.BinOp) and isinstance(current.op, op):
+            stack += [current.right, current.left]
+        else:
+            operands.append(current)
+    return operands + stack[::-1]
+
+
 def callee_name(func: ast.expr) -> str | None:
     if isinstance(func, ast.Name):
         return func.id
@@ -202,8 +218,13 @@ class EventMatcher:
         if isinstance(node, ast.Name):
             return self.facts.strings.get(node.id)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            left, right = self.fold(node.left), self.fold(node.right)
-            return left + right if left is not None and right is not None else None
+            operands = _chain(node, ast.Add)  # flat: a long `+` chain must not recurse deeply
+            if len(operands) > _MAX_PIECES:
+                return None
+            pieces = [self.fold(o) for o in operands if not isinstance(o, ast.BinOp)]
+            if len(pieces) != len(operands) or None in pieces:
+                return None
+            return "".join(pieces)  # type: ignore[arg-type]
         if isinstance(node, ast.JoinedStr):
             parts: list[str] = []
             for value in node.values:
@@ -268,12 +289,17 @@ class EventMatcher:
             found = self.match(node.left, bindings)
             return EventMatch(Form.JSON_TEXT, None, node.lineno) if found else None
         if isinstance(node.op, ast.BitOr):
-            right = self.match(node.right, bindings)
-            if right is None and not (isinstance(node.right, ast.Dict) and any(
-                    isinstance(k, ast.Constant) and k.value == "type" for k in node.right.keys)):
-                right = self.match(node.left, bindings)
-            if right is not None and not right.collection:
-                return EventMatch(Form.DICT_CALL, None, right.line, api=right.api)
+            operands = _chain(node, ast.BitOr)
+            if len(operands) > _MAX_PIECES:
+                return None
+            last = operands[-1]
+            found = None if isinstance(last, ast.BinOp) else self.match(last, bindings)
+            if found is None and not (isinstance(last, ast.Dict) and any(
+                    isinstance(k, ast.Constant) and k.value == "type" for k in last.keys)):
+                first = operands[0]
+                found = None if isinstance(first, ast.BinOp) else self.match(first, bindings)
+            if found is not None and not found.collection:
+                return EventMatch(Form.DICT_CALL, None, found.line, api=found.api)
         return None
 
     def _match_name(self, node: ast.Name, bindings: Mapping[str, EventMatch]) -> EventMatch | None:

@@ -49,6 +49,18 @@ _OPTION_NAME = re.compile(r"(?:^|_)(?:params|options|opts|kwargs|kw|config|cfg|s
 # is not a sender.
 _NOT_SENDS = frozenset({"write", "writelines"})
 _SAYS_NOTHING = object()
+_MAX_CHAIN = 32  # builder chains longer than this are not followed (no deep recursion)
+
+
+def _chain_length(node: ast.expr) -> int:
+    """How many method calls ``x.a().b().c()`` stacks before its receiver."""
+    length = 0
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        node = node.func.value
+        length += 1
+        if length > _MAX_CHAIN:
+            break
+    return length
 
 
 class CallMatcher:
@@ -131,6 +143,8 @@ class CallMatcher:
         """``Cls.build()``, ``evt.model_dump_json()``, ``X().with_instructions(t)``,
         ``events.pop()``; ``_SAYS_NOTHING`` when the method is no clue either way."""
         owner = func.value
+        if _chain_length(owner) > _MAX_CHAIN:
+            return _SAYS_NOTHING  # a generated fluent chain, not an event being built
         owner_name = callee_name(owner) if isinstance(owner, (ast.Name, ast.Attribute)) else None
         if owner_name is not None and self.is_event_class(owner_name):  # a classmethod
             if name in _VALIDATORS and node.args and self._received_value(node.args[0], bindings):

@@ -22,3 +22,10 @@ def test_long_chains_do_not_recurse(op: str) -> None:
         '    ws.send(base | {"type": "response.create"})\n'
     )
     assert [f.line for f in analyze_source(source, Settings()).findings] == [7]
+
+
+def test_long_method_chains_do_not_recurse() -> None:
+    short = "ResponseCreateEvent()" + ".with_x()" * 3
+    long = "ResponseCreateEvent()" + ".with_x()" * 800
+    source = f"async def f(ws):\n    await ws.send({short})\n    await ws.send({long})\n"
+    assert [f.line for f in analyze_source(source, Settings()).findings] == [2]

@@ -215,6 +215,24 @@ class CallMatcher:
             isinstance(v, (ast.Dict, ast.DictComp))
             or (isinstance(v, ast.Call) and callee_name(v.func) == "dict") for v in assigned)
 
+    def parsed_here(self, name: str) -> bool:
+        """The enclosing function assigns ``name`` a typed event it read from a message
+        (``response_create = ResponseCreate(**message)``): what it holds is known, and it
+        was not built to be sent."""
+        function = self.m.function
+        if function is None:
+            return False
+        for value in self._assignments(function).get(name, ()):
+            if not isinstance(value, ast.Call):
+                continue
+            func = value.func
+            owner = func.value if isinstance(func, ast.Attribute) else None
+            cls = callee_name(owner) if isinstance(owner, (ast.Name, ast.Attribute)) else None
+            if callee_name(func) and (self.is_event_class(callee_name(func) or "") or (
+                    cls is not None and self.is_event_class(cls))):
+                return True
+        return False
+
     def _assignments(self, function: ast.FunctionDef | ast.AsyncFunctionDef
                      ) -> dict[str, list[ast.expr]]:
         """Name -> the values assigned to it in ``function`` (loop targets: the iterable)."""

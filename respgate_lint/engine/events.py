@@ -313,7 +313,8 @@ class EventMatcher:
                 node.id in self.facts.event_names
                 or self.settings.event_constant_re.match(node.id)):
             return EventMatch(Form.EVENT_CONSTANT, None, node.lineno)
-        if bound is None and node.id not in self.facts.functions and self.event_name_re.match(node.id):
+        if (bound is None and node.id not in self.facts.functions
+                and self.event_name_re.match(node.id) and not self._calls.parsed_here(node.id)):
             return EventMatch(Form.VARIABLE, None, node.lineno)  # response_create = <unknown>
         return None
 

@@ -104,3 +104,11 @@ class PydanticV1:
     async def dict_method(self, ws):
         ev = ClientEventResponseCreate()
         await ws.send_json(ev.dict(exclude_none=True))  # RGT001
+
+
+class ServerNamedVariable:
+    async def handle(self, session, message: dict):
+        response_create = ResponseCreate(**message)
+        await session.outbound.put_nowait(response_create)
+        response_create_event = RTResponseCreateEvent.model_validate(message)
+        await session.bus.publish(response_create_event)

@@ -136,6 +136,8 @@ RGT001 = Rule(
                 await session.model.send_event(RawMessage(message={"type": "response.create"}))
         '''),
         _code('''
+            from agent.realtime.events import ConversationResponseCreateEvent
+
             async def speak(ws, text):
                 await ws.send(ConversationResponseCreateEvent().with_instructions(text).model_dump_json())
         '''),

@@ -72,7 +72,15 @@ class CallMatcher:
         self._assigned: dict[int, dict[str, list[ast.expr]]] = {}
 
     def is_event_class(self, name: str) -> bool:
-        return bool(self.m.settings.class_re.match(name)) or name in self.m.facts.event_classes
+        """``ResponseCreateEvent``; ``ConversationResponseCreateEvent`` too, in a module that
+        speaks of the Realtime API (elsewhere a ``QueryResponseCreateEvent`` is some app's
+        own domain event); an alias or a class of this module whose ``type`` is the event."""
+        facts = self.m.facts
+        if name in facts.event_classes:
+            return True
+        if not self.m.settings.class_re.match(name):
+            return False
+        return facts.speaks_realtime or name.lstrip("_").startswith(self.m.class_word)
 
     def is_selected(self, node: ast.expr) -> bool:
         """The subject of an enclosing branch selected by the event type (``t`` in

@@ -48,6 +48,9 @@ from .scopes import (
 
 __all__ = ["analyze_tree", "project_index"]
 
+# A module that names one of these is about the Realtime API (typed classes by any prefix).
+_REALTIME_WORDS = re.compile(r"realtime|openai|RESPONSE_CREATE", re.IGNORECASE)
+
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SCOPED_EXPRS = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -108,6 +111,8 @@ class _Walker:
         self.facts = collect_module_facts(tree, settings)
         self.facts.responses_only = talks_only_to_responses_ws(source, tree)
         self.facts.mentions_event_type = any(t in source for t in settings.event_types)
+        self.facts.speaks_realtime = self.facts.mentions_event_type or bool(
+            _REALTIME_WORDS.search(source))
         self.matcher = EventMatcher(settings, self.facts)
         self.result = FileAnalysis()
         self.labels: list[tuple[str, str | None]] = []

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from ..config import Settings
 from .apis import REALTIME, event_api
 from .findings import Form
+from .prefilter import required_literal
 
 __all__ = [
     "DICT",
@@ -126,6 +127,7 @@ class ModuleFacts:
     responses_only: bool = False  # the module talks to the Responses API websocket only
     mentions_event_type: bool = False  # the text "response.create" is in the module
     consumes_events: bool = False  # `isinstance(item, ResponseCreate)`: it receives them
+    speaks_realtime: bool = True  # the module names the Realtime API, OpenAI or the event
 
 
 _MAX_PIECES = 32  # nobody spells an event from more pieces than this
@@ -184,6 +186,7 @@ class EventMatcher:
         self.event_name_re = re.compile(rf"^(?:[a-z0-9_]*_)?(?:{snake})(?:_{_EVENT_SUFFIX})?$")
         self.sdk_methods = frozenset("_".join(reversed(t.split("."))) for t in settings.event_types)
         self.snake_types = frozenset(t.replace(".", "_") for t in settings.event_types)
+        self.class_word = required_literal(settings.class_pattern) or ""  # "ResponseCreate"
         self.function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
         self.selected: list[str] = []
         self._calls = calls.CallMatcher(self)

@@ -17,10 +17,10 @@ from functools import lru_cache
 
 from ..config import Settings
 
-__all__ = ["might_have_findings", "needle_regex", "needles"]
+__all__ = ["might_have_findings", "needle_regex", "needles", "required_literal"]
 
 
-def _required_literal(pattern: str) -> str | None:
+def required_literal(pattern: str) -> str | None:
     """The longest literal every match of ``pattern`` must contain, or None if unsure.
 
     Walks the top level of the parsed pattern; an alternation of the whole pattern or no
@@ -66,7 +66,7 @@ def needles(settings: Settings) -> tuple[str, ...] | None:
         found += [f'= "{first}"', f"= '{first}'", f'"{first}.', f"'{first}."]
     for pattern in (settings.constant_pattern, settings.event_constant_pattern,
                     settings.class_pattern):
-        literal = _required_literal(pattern)
+        literal = required_literal(pattern)
         if literal is None:
             return None
         found.append(literal)

@@ -8,7 +8,7 @@ import pytest
 
 from respgate_lint.config import Settings, settings_from_mapping
 from respgate_lint.engine import analyze, analyze_source, might_have_findings
-from respgate_lint.engine.prefilter import _required_literal, needles
+from respgate_lint.engine.prefilter import required_literal, needles
 
 
 def test_needles_come_from_event_types_gates_and_pattern_literals() -> None:
@@ -54,8 +54,8 @@ def test_every_imported_constant_convention_is_a_needle() -> None:
     (r"^START_REPLY$|^REPLY_START$", None),           # the whole pattern is an alternation
     (r"^(?:START|BEGIN)$", None),                       # no literal outside the alternation
 ])
-def test_required_literal_of_a_pattern(pattern: str, literal: str | None) -> None:
-    assert _required_literal(pattern) == literal
+def testrequired_literal_of_a_pattern(pattern: str, literal: str | None) -> None:
+    assert required_literal(pattern) == literal
 
 
 def test_case_insensitive_pattern_disables_the_filter_rather_than_miss() -> None:

@@ -75,9 +75,10 @@ FORM_DOCS: tuple[FormDoc, ...] = (
             "loop",
             'events.append(dict(type="response.create")); await send(*events)',
             "the event is collected with others before it is sent; rewrite it by hand"),
-    FormDoc(Form.TYPED_CLASS, "a typed event class (any name with the word ResponseCreate, "
-            "module-qualified or imported under an alias, or a class of this module whose "
-            "`type` is the event), its factory classmethods, builders and serialisers",
+    FormDoc(Form.TYPED_CLASS, "a typed event class (a name with the word ResponseCreate, "
+            "prefixed ones in modules that name the Realtime API or OpenAI; module-qualified, "
+            "imported under an alias, or a class of this module whose `type` is the event), "
+            "its factory classmethods, builders and serialisers",
             "await ws.send(ConversationResponseCreateEvent().with_instructions(t).model_dump_json())",
             "the event is a typed event class; rewrite it by hand"),
     FormDoc(Form.WRAPPER, "the event as an argument (keyword, among others, nested, `**`) of "

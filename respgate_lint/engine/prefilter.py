@@ -3,7 +3,7 @@
 Most files of a repository contain no Realtime code. A file can only hold a finding if its
 bytes contain an event type (``response.create``, which also covers ``conn.response.create``),
 its snake-case spelling (``messages.response_create()``), its first word as a string
-constant or prefix (``RESPONSE = "response"``, ``"response." + CREATE``), a literal
+constant ending its line or as a prefix (``RESPONSE = "response"``, ``"response." + C``), a literal
 that every configured constant or class name must contain (``RESPONSE_CREATE``,
 ``ResponseCreate``), or a gate name (RGT002/RGT003 sites). The same needles, compiled as one
 regular expression, also tell the engine which lines deserve a closer look.
@@ -61,9 +61,10 @@ def needles(settings: Settings) -> tuple[str, ...] | None:
     for event_type in settings.event_types:
         first = event_type.split(".")[0]
         found.append(event_type.replace(".", "_"))  # messages.response_create(...): a factory
-        # The type spelled from constants needs its first word as a literal: RESPONSE = "response",
-        # PREFIX = "response.", f"response.{CREATE}".
-        found += [f'= "{first}"', f"= '{first}'", f'"{first}.', f"'{first}."]
+        # The type spelled from constants needs its first word as a literal: a constant
+        # (`RESPONSE = "response"` ends its line) or a prefix ("response." + CREATE).
+        found += [f'"{first}"\n', f"'{first}'\n", f'"{first}"\r', f"'{first}'\r",
+                  f'"{first}.', f"'{first}."]
     for pattern in (settings.constant_pattern, settings.event_constant_pattern,
                     settings.class_pattern):
         literal = required_literal(pattern)

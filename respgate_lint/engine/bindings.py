@@ -1,6 +1,7 @@
 """Which names hold the event after a statement: the walker's "may hold" bookkeeping.
 
-``evt = {...}`` binds ``evt``; ``evt["type"] = RC`` or ``evt.update(type=RC)`` makes ``evt``
+``evt = {...}`` binds ``evt`` (``self.evt = {...}`` binds ``self.evt`` in that function);
+``evt["type"] = RC`` or ``evt.update(type=RC)`` makes ``evt``
 the event; ``events.append(evt)`` / ``.extend([...])`` / ``events += [...]`` make ``events`` a
 collection holding it; ``for e in events`` and ``[... for e in events]`` bind ``e``; any other
 assignment, an import or a ``del`` of the name clears it. Kept apart from the walker
@@ -29,6 +30,8 @@ def rebinding(stmt: ast.stmt, bindings: Mapping[str, EventMatch], matcher: Event
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
         found = matcher.match(stmt.value, bindings)
         names = [n for t in targets for n in bound_names(t)]
+        names += [f"{t.value.id}.{t.attr}" for t in targets  # self._pending = {...}
+                  if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)]
         if found is None and names and matcher.is_event_type(stmt.value, bindings):
             found = EventMatch(Form.CONSTANT, None, stmt.lineno, type_only=True)
         if found is not None:

@@ -294,7 +294,7 @@ class _Walker:
         bound, unbound = rebinding(stmt, self.frames[-1].bindings, self.matcher)
         self._unbind(unbound)
         self.frames[-1].bindings.update(bound)
-        self._watch(set(bound))
+        self._watch({name.rpartition(".")[2] for name in bound})
 
     def _bind_loop(self, target: ast.expr, iterable: ast.expr) -> None:
         if self._is_hot(iterable.lineno, iterable.end_lineno or iterable.lineno):

@@ -264,7 +264,7 @@ class EventMatcher:
         if isinstance(node, ast.Name):
             return self._match_name(node, bindings)
         if isinstance(node, ast.Attribute):
-            return self._match_attribute(node)
+            return self._match_attribute(node, bindings)
         if isinstance(node, ast.NamedExpr):
             inner = self.match(node.value, bindings)
             return dataclasses.replace(inner, named=True) if inner is not None else None
@@ -321,12 +321,19 @@ class EventMatcher:
             return EventMatch(Form.VARIABLE, None, node.lineno)  # response_create = <unknown>
         return None
 
-    def _match_attribute(self, node: ast.Attribute) -> EventMatch | None:
-        """``X.RESPONSE_CREATE_EVENT``; ``Msg.CREATE`` (or ``self.CREATE``) where the class
-        body of this module assigns it an event."""
+    def _match_attribute(self, node: ast.Attribute,
+                         bindings: Mapping[str, EventMatch]) -> EventMatch | None:
+        """``self._pending`` assigned the event earlier in the function; ``X.RESPONSE_CREATE_EVENT``;
+        ``Msg.CREATE`` (or ``self.CREATE``) where the class body of this module assigns it one."""
+        owner = node.value
+        if isinstance(owner, ast.Name):
+            bound = bindings.get(f"{owner.id}.{node.attr}")
+            if bound is not None and not bound.type_only:
+                form = Form.COLLECTED if bound.collection else Form.VARIABLE
+                return EventMatch(form, bound.keys, bound.line, encoding=bound.wire,
+                                  collection=bound.collection, api=bound.api)
         if self.settings.event_constant_re.match(node.attr):
             return EventMatch(Form.EVENT_CONSTANT, None, node.lineno)
-        owner = node.value
         if isinstance(owner, ast.Name) and self.facts.class_events:
             members = self.facts.class_events.get(owner.id)
             if members is None and owner.id in ("self", "cls"):

@@ -194,3 +194,17 @@ class SnakeCaseNames:
         await ws.send(str(response_create_ms))
         response_created = stats.last()
         await ws.send(response_created)
+
+
+class AttributeHeld:
+    async def held_on_self(self):
+        self._pending = {"type": "response.create"}
+        await self.ws.send(json.dumps(self._pending))  # RGT001
+
+    async def replaced_on_self(self):
+        self._pending = {"type": "response.create"}
+        self._pending = {"type": "response.cancel"}
+        await self.ws.send(json.dumps(self._pending))
+
+    async def other_method_knows_nothing(self):
+        await self.ws.send(json.dumps(self._pending))

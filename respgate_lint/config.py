@@ -30,13 +30,19 @@ DEFAULT_CONSTANT_PATTERN = r"^(?:[A-Z0-9_]*_)?RESPONSE_CREATE$"
 # RESPONSE_CREATE_EVENT, DEFAULT_RESPONSE_CREATE_MSG, Events.RESPONSE_CREATE_PAYLOAD.
 DEFAULT_EVENT_CONSTANT_PATTERN = (r"^(?:[A-Z0-9_]*_)?RESPONSE_CREATE_"
                                   r"(?:EVENT|MSG|MESSAGE|PAYLOAD|REQUEST|JSON)$")
-# Typed event classes: ResponseCreateEvent, ResponseCreate, ResponseCreateMessage, ...
-DEFAULT_CLASS_PATTERN = r"^ResponseCreate(?:Event|Message|Request|Param|Params|ClientEvent)?$"
+# Typed event classes: any name holding the word ResponseCreate (ResponseCreateEvent,
+# ConversationResponseCreateEvent, ClientEventResponseCreate, RTResponseCreateMessage), never
+# the server's ResponseCreated*: what follows the word starts a new word or ends the name.
+DEFAULT_CLASS_PATTERN = r"^[A-Za-z0-9_]*ResponseCreate(?:[A-Z0-9_][A-Za-z0-9_]*)?$"
 # Method (or function) names that put an event on the wire or on a send queue: the verb as a
 # snake_case or camelCase word (send, _send_event, ws_send, sendEvent, put_nowait) or sendall.
 DEFAULT_SEND_PATTERN = (r"(?:^|_)(?i:send|queue|enqueue|emit|publish|dispatch|put|write)"
                         r"(?:_|$|[A-Z]|all$)")
 DEFAULT_TOOL_REASON_PREFIX = "FUNCTION_"
+# Which APIs' response.create sends are reported: the Realtime API (the gate's reason to be);
+# "responses-ws" adds the Responses API websocket (/v1/responses), which has no gate of its own.
+KNOWN_APIS = ("realtime", "responses-ws")
+DEFAULT_APIS = ("realtime",)
 
 
 class ConfigError(ValueError):
@@ -53,6 +59,7 @@ class Settings:
     event_constant_pattern: str = DEFAULT_EVENT_CONSTANT_PATTERN
     class_pattern: str = DEFAULT_CLASS_PATTERN
     send_pattern: str = DEFAULT_SEND_PATTERN
+    apis: tuple[str, ...] = DEFAULT_APIS
     tool_reason_prefix: str = DEFAULT_TOOL_REASON_PREFIX
     gate_reason_param: str | None = None   # the gate's reason parameter, when its name says nothing
     gate_client_param: str | None = None   # the gate's client parameter, likewise
@@ -91,6 +98,7 @@ _KEYS: dict[str, tuple[str, str]] = {
     "event-constant-pattern": ("event_constant_pattern", "regex"),
     "class-pattern": ("class_pattern", "regex"),
     "send-pattern": ("send_pattern", "regex"),
+    "apis": ("apis", "apis"),
     "tool-reason-prefix": ("tool_reason_prefix", "reason_prefix"),
     "gate-reason-param": ("gate_reason_param", "identifier"),
     "gate-client-param": ("gate_client_param", "identifier"),
@@ -122,6 +130,13 @@ def settings_from_mapping(table: Mapping[str, Any], *, source: str = "<config>",
 
 
 def _convert(kind: str, value: Any, where: str) -> Any:
+    if kind == "apis":
+        values = _convert("strings", value, where)
+        bad = [v for v in values if v not in KNOWN_APIS]
+        if bad or not values:
+            raise ConfigError(f"{where} must list some of {', '.join(KNOWN_APIS)}"
+                              + (f", not {bad[0]!r}" if bad else ""))
+        return values
     if kind in ("strings", "identifiers", "codes"):
         if isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]

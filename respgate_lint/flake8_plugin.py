@@ -31,6 +31,7 @@ _OPTIONS = (
     ("event-constant-pattern", False, "Regex for constant names that denote a whole event."),
     ("class-pattern", False, "Regex for typed event class names."),
     ("send-pattern", False, "Regex for method names that send an event."),
+    ("apis", True, "APIs whose sends are reported: realtime (default), responses-ws."),
     ("gate-reason-param", False, "The gate's reason parameter, when its name does not say."),
     ("gate-client-param", False, "The gate's client parameter, when its name does not say."),
 )

@@ -52,10 +52,18 @@ RGT001 = Rule(
         "records one telemetry outcome per trigger. A direct send can interrupt the caller, "
         "talk after the hangup, double-bill, or race another response (the server answers "
         "`conversation_already_has_active_response`). Sends lexically inside a gate function, "
-        "nested helpers included, are the gate's own and are allowed."
+        "nested helpers included, are the gate's own and are allowed. A send is a call "
+        "whose name says so (send, emit, publish, queue, put, write...), or of a function "
+        "of the module that sends what it is given (`self._up(evt)`). Not sends: a server "
+        "filling its own class from the client's event (`ResponseCreate(**message)`) to queue "
+        "it; a multi-type factory asked for another type. The Responses API's websocket mode "
+        "(`/v1/responses`) also names its request `response.create`, but it is another API "
+        "with no gate: a module that only talks to it (a `/v1/responses` URL, nothing of the "
+        "Realtime API), or an event with its top-level `model`/`input`/`previous_response_id`, "
+        "is reported only with `apis = [\"realtime\", \"responses-ws\"]`."
     ),
-    forms=tuple(f"{doc.what}: {doc.example}" for doc in FORM_DOCS
-                if doc.form is not Form.GATE_CALL),
+    forms=tuple(f"{doc.what}: {doc.example}" + (" (rewrite by hand)" if doc.by_hand else "")
+                for doc in FORM_DOCS if doc.form is not Form.GATE_CALL),
     valid=(
         _code('''
             class Bridge:
@@ -79,6 +87,25 @@ RGT001 = Rule(
                 msg = {"type": "response.create"}
                 msg = {"type": "conversation.item.create", "item": item}
                 await ws.send_event(msg)
+        '''),
+        _code('''
+            async def append_audio(self, chunk):
+                await self._send(make_event(event_type=Events.INPUT_AUDIO_BUFFER_APPEND, audio=chunk))
+        '''),
+        _code('''
+            async def handle_response_create(self, session, message: dict):
+                item = ResponseCreate(**message)  # the client's event, received by a server
+                await session.queues.unprocessed.put(item)
+        '''),
+        _code('''
+            URL = "wss://api.openai.com/v1/responses"
+
+            async def turn(ws, text):
+                await ws.send(json.dumps({"type": "response.create", "model": "gpt-5", "input": text}))
+        '''),
+        _code('''
+            def record_call(db, call_id):
+                return db.response.create(call_id=call_id)  # an ORM table, not the SDK
         '''),
     ),
     invalid=(
@@ -105,6 +132,26 @@ RGT001 = Rule(
         _code('''
             async def speak(client):
                 await client.send(ResponseCreateEvent(response=None))
+        '''),
+        _code('''
+            async def nudge(session):
+                await session.model.send_event(RawMessage(message={"type": "response.create"}))
+        '''),
+        _code('''
+            from agent.realtime.events import ConversationResponseCreateEvent
+
+            async def speak(ws, text):
+                await ws.send(ConversationResponseCreateEvent().with_instructions(text).model_dump_json())
+        '''),
+        _code('''
+            async def answer(self):
+                await self._send(make_event(event_type=Events.RESPONSE_CREATE))
+        '''),
+        _code('''
+            async def flush(send, items):
+                events = [{"type": "conversation.item.create", "item": i} for i in items]
+                events.append(dict(type="response.create"))
+                await send(*events)
         '''),
     ),
     fixes=(

@@ -134,6 +134,12 @@ class LineIndex:
         end = self.starts[line] if line < len(self.starts) else len(self.source)
         return self.source[start:end]
 
+    def lines_text(self, first: int, last: int) -> str:
+        """The text of lines ``first`` to ``last`` (1-based, inclusive, endings kept)."""
+        start = self.starts[first - 1]
+        end = self.starts[last] if last < len(self.starts) else len(self.source)
+        return self.source[start:end]
+
     def char_col(self, line: int, byte_col: int) -> int:
         """``ast`` columns are UTF-8 byte offsets; editors and libcst count characters."""
         if line > len(self.starts):

@@ -53,8 +53,10 @@ def _imports(name: str, path: Path) -> set[str]:
                 anchor = package.split(".")
                 anchor = anchor[:len(anchor) - node.level + 1]
                 base = ".".join(anchor + ([base] if base else []))
-            found.add(base)
-            found |= {f"{base}.{alias.name}" for alias in node.names}
+            submodules = {f"{base}.{alias.name}" for alias in node.names} & set(MODULES)
+            found |= submodules
+            if len(submodules) < len(node.names):  # names defined in ``base`` itself
+                found.add(base)
     return {m for m in found if m in MODULES and m != name}
 
 

@@ -70,11 +70,12 @@ def _plain(rule: Rule) -> str:
         title = title.replace("`", "")
         out += [title, "-" * len(title)]
         for paragraph in paragraphs:
+            # Never split `responses-ws` or "multi-type" at the hyphen: words stay whole.
             if paragraph.startswith("- "):
                 out += textwrap.wrap(paragraph, 88, initial_indent="  ",
-                                     subsequent_indent="    ")
+                                     subsequent_indent="    ", break_on_hyphens=False)
             else:
-                out += textwrap.wrap(paragraph, 88)
+                out += textwrap.wrap(paragraph, 88, break_on_hyphens=False)
         for block in blocks:
             out += [("    " + line) if line else "" for line in block.rstrip("\n").splitlines()]
             out.append("")

@@ -25,7 +25,10 @@ from pathlib import Path
 
 from ..config import Settings
 from ..rules import RGT001, RGT002, RGT003
+from .apis import RESPONSES_WS, talks_only_to_responses_ws
+from .bindings import comprehension_bindings, loop_bindings, rebinding
 from .events import EventMatch, EventMatcher
+from .factories import collect_factories
 from .findings import FileAnalysis, Finding, Fix, Form, NotFixable, SiteContext, Span
 from .fixes import SiteFacts, plan_fix
 from .gates import GateModel, add_send
@@ -40,9 +43,13 @@ from .scopes import (
     collect_module_bindings,
     collect_module_facts,
     merge_bindings,
+    watched_names,
 )
 
 __all__ = ["analyze_tree", "project_index"]
+
+# A module that names one of these is about the Realtime API (typed classes by any prefix).
+_REALTIME_WORDS = re.compile(r"realtime|openai|RESPONSE_CREATE", re.IGNORECASE)
 
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Project gates under other names: a verb of asking plus "response", or "gate" in the name.
@@ -105,19 +112,21 @@ class _Walker:
         self.sites: list[_SendSite | _GateCallSite] = []
         self.lines = LineIndex(source)
         self.facts = collect_module_facts(tree, settings)
+        self.facts.responses_only = talks_only_to_responses_ws(source, tree)
+        self.facts.mentions_event_type = any(t in source for t in settings.event_types)
+        self.facts.speaks_realtime = self.facts.mentions_event_type or bool(
+            _REALTIME_WORDS.search(source))
         self.matcher = EventMatcher(settings, self.facts)
         self.result = FileAnalysis()
         self.labels: list[tuple[str, str | None]] = []
         self.except_depth = 0
         self.frames: list[Frame] = []
         self._watched: set[str] = set()
+        self._forced = 0  # inside a branch selected by the event type: every line is hot
         regex = needle_regex(settings)
         hot = self.lines.lines_matching(regex) if regex else set(range(1, len(self.lines.starts) + 1))
         self.hot = sorted(hot)
-        names = self.facts.constant_names | self.facts.event_names
-        for members in self.facts.class_constants.values():
-            names.update(members)
-        self._watch(names)
+        self._watch(watched_names(self.facts, settings.event_types))
 
     # -- hot lines --------------------------------------------------------------------
     def _watch(self, names: set[str]) -> None:
@@ -130,40 +139,23 @@ class _Walker:
         self.hot = sorted(set(self.hot) | self.lines.lines_matching(regex))
 
     def _is_hot(self, first: int, last: int) -> bool:
+        if self._forced:
+            return True
         i = bisect.bisect_left(self.hot, first)
         return i < len(self.hot) and self.hot[i] <= last
 
     # -- walking statements -----------------------------------------------------------
     def walk(self) -> None:
         """Record every site and every gate's sends."""
-        self._collect_factories(self.tree.body, None)
+        collect_factories(self.tree.body, self.matcher, self._is_hot)
+        if self.facts.factories or self.facts.scoped_factories:
+            self._watch(self.facts.factories | set(self.facts.scoped_factories))
         module_bindings = collect_module_bindings(self.tree, self.matcher)
-        self._watch(set(module_bindings))
+        self._watch(set(module_bindings) | watched_names(self.facts, self.settings.event_types))
         self.frames.append(Frame("module", None, dict(module_bindings)))
         self._block(self.tree.body)
-
-    def _collect_factories(self, body: list[ast.stmt], function: str | None) -> None:
-        """Functions that ``return`` an event literal; calling one builds the event.
-
-        Done before the main walk because a method may be called above its definition.
-        """
-        for stmt in body:
-            if not self._is_hot(stmt.lineno, stmt.end_lineno or stmt.lineno):
-                continue
-            if isinstance(stmt, ast.Return) and stmt.value is not None and function:
-                if self.matcher.match(stmt.value, {}) is not None:
-                    self.facts.factories.add(function)
-            elif isinstance(stmt, _FUNCS):
-                self._collect_factories(stmt.body, stmt.name)
-            else:
-                for field_name in ("body", "orelse", "finalbody", "handlers", "cases"):
-                    inner = getattr(stmt, field_name, None)
-                    if inner:
-                        blocks = [b.body for b in inner] if field_name in ("handlers", "cases") else [inner]
-                        for block in blocks:
-                            self._collect_factories(block, function)
-        if function is None and self.facts.factories:
-            self._watch(set(self.facts.factories))
+        self.sites = [site for site in self.sites if not (
+            isinstance(site, _SendSite) and self.matcher.handed_on_internally(site.facts.send))]
 
     def _block(self, body: list[ast.stmt]) -> None:
         for stmt in body:
@@ -178,10 +170,13 @@ class _Walker:
         elif isinstance(stmt, ast.If):
             self._expressions(stmt, [stmt.test])
             label = branch_label(stmt.test)
-            self._branches([(stmt.body, label), (stmt.orelse, None)], fallthrough=False)
+            selected = self.matcher.selected_subject(stmt.test, self.frames[-1].bindings)
+            self._branches([(stmt.body, label), (stmt.orelse, None)], fallthrough=False,
+                           selected=[selected, None])
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
             self._expressions(stmt, [stmt.iter])
             self._unbind(bound_names(stmt.target))
+            self._bind_loop(stmt.target, stmt.iter)
             self._branches([(stmt.body, None)], fallthrough=True)
             self._block(stmt.orelse)
         elif isinstance(stmt, ast.While):
@@ -201,21 +196,33 @@ class _Walker:
             subject = ast.unparse(stmt.subject)
             cases = [(case.body, (lbl, subject) if (lbl := case_label(case.pattern)) else None)
                      for case in stmt.cases]
-            self._branches(cases, fallthrough=True)
+            bindings = self.frames[-1].bindings
+            self._branches(cases, fallthrough=True, selected=[
+                subject if self.matcher.case_selects(case.pattern, bindings) else None
+                for case in stmt.cases])
         else:
             self._expressions(stmt, [stmt])
             self._bind(stmt)
 
     def _branches(self, blocks: list[tuple[list[ast.stmt], tuple[str, str] | None]],
-                  fallthrough: bool) -> None:
+                  fallthrough: bool, selected: list[str | None] | None = None) -> None:
+        """Walk alternative blocks; ``selected``: per block, the subject that equals the
+        event type there (its statements are all examined, the subject is the type)."""
         frame = self.frames[-1]
         before = frame.bindings
         results = [before] if fallthrough else []
-        for body, label in blocks:
+        for index, (body, label) in enumerate(blocks):
             frame.bindings = dict(before)
+            subject = selected[index] if selected else None
             if label:
                 self.labels.append(label)
+            if subject:
+                self.matcher.selected.append(subject)
+                self._forced += 1
             self._block(body)
+            if subject:
+                self.matcher.selected.pop()
+                self._forced -= 1
             if label:
                 self.labels.pop()
             results.append(frame.bindings)
@@ -271,9 +278,12 @@ class _Walker:
         )
         self.frames.append(frame)
         saved_labels, saved_except = self.labels, self.except_depth
+        saved_function, saved_selected = self.matcher.function, self.matcher.selected
         self.labels, self.except_depth = [], 0
+        self.matcher.function, self.matcher.selected = node, []
         self._block(node.body)
         self.labels, self.except_depth = saved_labels, saved_except
+        self.matcher.function, self.matcher.selected = saved_function, saved_selected
         self.frames.pop()
         self._unbind([node.name])
 
@@ -287,34 +297,16 @@ class _Walker:
 
     # -- bindings ---------------------------------------------------------------------
     def _bind(self, stmt: ast.stmt) -> None:
-        frame = self.frames[-1]
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            found = self.matcher.match(stmt.value, frame.bindings)
-            names = [n for t in targets for n in bound_names(t)]
-            if found is None and names and self.matcher.is_event_type(stmt.value, frame.bindings):
-                found = EventMatch(Form.CONSTANT, None, stmt.lineno, type_only=True)
-            if found is None:
-                self._unbind(names)
-                self._bind_type_key(targets, stmt.value)
-                return
-            for name in names:
-                frame.bindings[name] = found
-            self._watch(set(names))
-        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            self._unbind([(a.asname or a.name).split(".")[0] for a in stmt.names])
-        elif isinstance(stmt, ast.Delete):
-            self._unbind([n for t in stmt.targets for n in bound_names(t)])
+        bound, unbound = rebinding(stmt, self.frames[-1].bindings, self.matcher)
+        self._unbind(unbound)
+        self.frames[-1].bindings.update(bound)
+        self._watch({name.rpartition(".")[2] for name in bound})
 
-    def _bind_type_key(self, targets: list[ast.expr], value: ast.expr) -> None:
-        """``evt["type"] = "response.create"`` turns ``evt`` into the event."""
-        for target in targets:
-            if (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
-                    and isinstance(target.slice, ast.Constant) and target.slice.value == "type"
-                    and self.matcher.is_event_type(value, self.frames[-1].bindings)):
-                name = target.value.id
-                self.frames[-1].bindings[name] = EventMatch(Form.DICT, None, target.lineno)
-                self._watch({name})
+    def _bind_loop(self, target: ast.expr, iterable: ast.expr) -> None:
+        if self._is_hot(iterable.lineno, iterable.end_lineno or iterable.lineno):
+            bound = loop_bindings(target, iterable, self.frames[-1].bindings, self.matcher)
+            self.frames[-1].bindings.update(bound)
+            self._watch(set(bound))
 
     def _unbind(self, names: list[str]) -> None:
         bindings = self.frames[-1].bindings
@@ -326,12 +318,17 @@ class _Walker:
         if not self._is_hot(stmt.lineno, stmt.end_lineno or stmt.lineno):
             return
         frame = self.frames[-1]
+        bindings = frame.bindings
+        if "for" in self.lines.lines_text(stmt.lineno, stmt.end_lineno or stmt.lineno):
+            bindings = comprehension_bindings(roots, bindings, self.matcher)
         for call, awaited, in_lambda in _calls(roots):
             if self.matcher.is_gate_call(call):
                 self.sites.append(_GateCallSite(call, stmt, awaited, frame, self._context()))
                 continue
-            send = self.matcher.match_send(call, frame.bindings)
-            if send is None:
+            self.matcher.note(call)
+            send = self.matcher.match_send(call, bindings)
+            if (send is None or not self._reported_api(send.event)
+                    or not self.matcher.stands(send, stmt, in_lambda)):
                 continue
             if frame.in_gate:
                 if frame.gate is not None:
@@ -343,6 +340,11 @@ class _Walker:
                 in_gate_lookalike=self._in_gate_lookalike(frame.functions),
                 class_name=frame.class_node.name if frame.class_node else None)
             self.sites.append(_SendSite(facts, self._context(), frame.class_node))
+
+    def _reported_api(self, event: EventMatch) -> bool:
+        """Responses-API websocket sends only when ``apis`` asks for them (apis.py)."""
+        api = RESPONSES_WS if self.facts.responses_only else event.api
+        return api in self.settings.apis
 
     def _context(self) -> SiteContext:
         return SiteContext(

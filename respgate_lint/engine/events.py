@@ -1,9 +1,11 @@
 """Is this expression a ``response.create`` event, and is this call a send of one?
 
 The only place that knows what an event looks like: dict literals, ``dict(...)`` calls, JSON
-text, named constants and enum members, typed event classes, variables holding any of those,
-wrapped in pass-throughs (``json.dumps``, ``typing.cast``, ``.encode()``, ``.model_dump()``),
-and the openai SDK's ``conn.response.create(...)``.
+text, named constants and enum members (also spelled from module string constants), typed
+event classes, variables and collections holding any of those, and the openai SDK's
+``conn.response.create(...)``. Call-shaped events (typed classes, wrappers, factories,
+pass-throughs such as ``json.dumps`` or ``typing.cast``) are decided in ``calls.py``; which
+API an event belongs to in ``apis.py``.
 """
 
 from __future__ import annotations
@@ -16,97 +18,91 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..config import Settings
+from . import calls
+from .apis import REALTIME, event_api
 from .findings import Form
+from .matches import (
+    DICT,
+    HAND_OFF_CALLS,
+    JSON,
+    OBJECT,
+    PASS_FIRST_ARG,
+    PASS_LAST_ARG,
+    PASS_METHODS,
+    SDK,
+    UNKNOWN,
+    EventMatch,
+    SendMatch,
+    callee_name,
+)
+from .prefilter import required_literal
 
 __all__ = [
     "DICT",
     "HAND_OFF_CALLS",
     "JSON",
     "OBJECT",
-    "SDK",
-    "UNKNOWN",
     "PASS_FIRST_ARG",
     "PASS_LAST_ARG",
     "PASS_METHODS",
+    "SDK",
+    "UNKNOWN",
     "EventMatch",
     "EventMatcher",
     "ModuleFacts",
     "SendMatch",
+    "callee_name",
 ]
 
-# Calls that hand their (first, or for cast: last) argument through unchanged in meaning.
-PASS_FIRST_ARG = frozenset({"dumps", "deepcopy", "copy", "dict", "MappingProxyType"})
-PASS_LAST_ARG = frozenset({"cast"})
-# Calls that run a function they are given with the arguments that follow it (threads,
-# executors, loop callbacks, partial application): `loop.call_soon_threadsafe(ws.send, evt)`.
-HAND_OFF_CALLS = frozenset({"to_thread", "run_in_executor", "call_soon", "call_soon_threadsafe",
-                            "call_later", "call_at", "submit", "partial", "run_sync",
-                            "start_soon"})
-# Methods that serialise an event object or text without changing what it is.
-PASS_METHODS = frozenset({"encode", "model_dump", "model_dump_json", "dict", "json", "to_dict",
-                           "to_json", "copy", "model_copy"})
+# Keywords the Realtime SDKs' `conn.response.create(...)` takes; anything else (an ORM's
+# `db.response.create(call_id=...)`) is another library's method.
+_SDK_KEYWORDS = frozenset({"response", "event_id", "additional_instructions", "instructions",
+                           "extra_headers", "extra_query", "extra_body", "timeout"})
 
 
-# How an event is encoded on the wire; a gate can only be handed a client of its own kind.
-DICT, JSON, SDK, OBJECT, UNKNOWN = "dict", "json", "sdk", "object", "unknown"
-_ENCODING = {Form.DICT: DICT, Form.DICT_CALL: DICT, Form.CONSTANT: DICT, Form.JSON_DUMPS: JSON,
-             Form.JSON_TEXT: JSON, Form.SDK_METHOD: SDK, Form.TYPED_CLASS: OBJECT}
-
-
-@dataclass(frozen=True)
-class EventMatch:
-    """An expression found to be a response.create event."""
-
-    form: Form
-    keys: tuple[str, ...] | None  # every key of the event when known, "type" included
-    line: int                      # where the event itself was built
-    type_only: bool = False        # the binding holds the type string, not a whole event
-    converted: bool = False        # wrapped in .encode()/.model_dump()...: not what the gate sends
-    values: tuple[tuple[str, ast.expr], ...] = ()  # key -> value node, where the source has one
-    named: bool = False            # bound with `:=` on the way (the binding outlives the send)
-    encoding: str = ""             # DICT/JSON/SDK/OBJECT/UNKNOWN; "" -> derived from the form
-
-    @property
-    def wire(self) -> str:
-        return self.encoding or _ENCODING.get(self.form, UNKNOWN)
-
-    def value_of(self, key: str) -> ast.expr | None:
-        """The last value given for ``key`` (as in a dict, the last one wins)."""
-        found = [v for k, v in self.values if k == key]
-        return found[-1] if found else None
-
-
-@dataclass(frozen=True)
-class SendMatch:
-    """A call that puts an event on the wire."""
-
-    call: ast.Call
-    event: EventMatch
-    receiver: ast.expr | None      # `client` in client.send_event(...); None for send(ws, ...)
-    method: str
-    extra_args: bool               # arguments besides the event (or, SDK: besides response/event_id)
-    handed_off: bool = False       # the send function is passed on: to_thread(ws.send, event)
-    event_node: ast.expr | None = None  # the argument that is the event (None: the SDK call)
+_QUEUE_PUTS = frozenset({"put", "put_nowait"})
+_EVENT_SUFFIX = "(?:event|evt|msg|message|payload|request|json|frame|data)"
+# Keywords of a send that name the event: type=, event_type=, event=, kind=, name=.
+_NAMING_KEYWORD = re.compile(r"type|event|^kind$|^name$", re.IGNORECASE)
 
 
 @dataclass
 class ModuleFacts:
-    """Names the module itself defines as the event type (``RC = "response.create"``)."""
+    """What the module itself says about events: constants, classes, factories, senders."""
 
     constant_names: set[str] = field(default_factory=set)
     class_constants: dict[str, set[str]] = field(default_factory=dict)  # Enum/holder classes
     factories: set[str] = field(default_factory=set)  # functions that return an event
+    multi_factories: set[str] = field(default_factory=set)  # ... of the type they are asked for
+    scoped_factories: dict[str, set[str]] = field(default_factory=dict)  # to_dict() -> classes
     event_names: set[str] = field(default_factory=set)  # `import RESPONSE_CREATE_EVENT as X`
     assigned_names: set[str] = field(default_factory=set)  # module-level targets: their
     #                                   value, not their name, says whether they are events
+    strings: dict[str, str] = field(default_factory=dict)  # module str constants, assigned once
+    event_classes: set[str] = field(default_factory=set)  # aliases, classes whose `type` is it
+    class_events: dict[str, set[str]] = field(default_factory=dict)  # `class Msg: CREATE = {...}`
+    functions: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = field(
+        default_factory=dict)  # module functions and methods by name
+    responses_only: bool = False  # the module talks to the Responses API websocket only
+    mentions_event_type: bool = False  # the text "response.create" is in the module
+    consumes_events: bool = False  # `isinstance(item, ResponseCreate)`: it receives them
+    speaks_realtime: bool = True  # the module names the Realtime API, OpenAI or the event
 
 
-def _callee_name(func: ast.expr) -> str | None:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return None
+_MAX_PIECES = 32  # nobody spells an event from more pieces than this
+
+
+def _chain(node: ast.BinOp, op: type[ast.operator]) -> list[ast.expr]:
+    """The operands of ``a op b op c`` left to right, without recursion."""
+    operands: list[ast.expr] = []
+    stack: list[ast.expr] = [node]
+    while stack and len(operands) <= _MAX_PIECES:
+        current = stack.pop()
+        if isinstance(current, ast.BinOp) and isinstance(current.op, op):
+            stack += [current.right, current.left]
+        else:
+            operands.append(current)
+    return operands + stack[::-1]
 
 
 def _looks_like_json_object(text: str) -> bool:
@@ -120,18 +116,34 @@ def _is_str(node: ast.AST | None) -> bool:
 
 
 class EventMatcher:
-    """Decides "event or not" for expressions, given settings and the module's own constants."""
+    """Decides "event or not" for expressions, given settings and the module's own facts.
+
+    The walker keeps ``function`` (the enclosing def) and ``selected`` (subjects of the
+    branches selected by the event type: ``t`` in ``case Events.RESPONSE_CREATE:``) current.
+    """
 
     def __init__(self, settings: Settings, facts: ModuleFacts) -> None:
         self.settings = settings
         self.facts = facts
         self.event_types = frozenset(settings.event_types)
         types = "|".join(re.escape(t) for t in settings.event_types)
-        self._json_type = re.compile(r"""["']type["']\s*:\s*["'](?:%s)["']""" % types)
+        self._json_type = re.compile(rf"""["']type["']\s*:\s*["'](?:{types})["']""")
+        # `messages.response_create(...)` builds one; `conversation.create_response()` sends one
+        snake = "|".join(re.escape(t.replace(".", "_")) for t in settings.event_types)
+        self.factory_name_re = re.compile(rf"(?:^|_)(?:{snake})(?:_|$)")
+        # `response_create_event`: a snake-case name for the whole event (as RESPONSE_CREATE_EVENT)
+        self.event_name_re = re.compile(rf"^(?:[a-z0-9_]*_)?(?:{snake})(?:_{_EVENT_SUFFIX})?$")
+        self.sdk_methods = frozenset("_".join(reversed(t.split("."))) for t in settings.event_types)
+        self.snake_types = frozenset(t.replace(".", "_") for t in settings.event_types)
+        self.class_word = required_literal(settings.class_pattern) or ""  # "ResponseCreate"
+        self.function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+        self.selected: list[str] = []
+        self._calls = calls.CallMatcher(self)
 
     # -- the event type ---------------------------------------------------------------
     def is_event_type(self, node: ast.expr, bindings: Mapping[str, EventMatch] | None = None) -> bool:
-        """``"response.create"``, ``RESPONSE_CREATE``, ``SendEvents.RESPONSE_CREATE[.value]``."""
+        """``"response.create"``, ``RESPONSE_CREATE``, ``SendEvents.RESPONSE_CREATE[.value]``,
+        ``f"{RESPONSE}.{CREATE}"`` with module string constants."""
         if isinstance(node, ast.Constant):
             return node.value in self.event_types
         if isinstance(node, ast.Name):
@@ -142,12 +154,47 @@ class EventMatcher:
         if isinstance(node, ast.Attribute):
             if node.attr == "value" and self.is_event_type(node.value, bindings):
                 return True
-            if self.settings.constant_re.match(node.attr):
-                return True
+            if self.settings.constant_re.match(node.attr) or node.attr in self.snake_types:
+                return True  # Events.RESPONSE_CREATE, EventType.response_create
             owner = node.value
             if isinstance(owner, ast.Name):
                 return node.attr in self.facts.class_constants.get(owner.id, ())
+        if isinstance(node, (ast.JoinedStr, ast.BinOp)):
+            return self.fold(node) in self.event_types
         return False
+
+    def fold(self, node: ast.expr) -> str | None:
+        """The string an f-string or ``+`` of literals and module string constants spells."""
+        if isinstance(node, ast.Constant):
+            return node.value if isinstance(node.value, str) else None
+        if isinstance(node, ast.Name):
+            return self.facts.strings.get(node.id)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            operands = _chain(node, ast.Add)  # flat: a long `+` chain must not recurse deeply
+            if len(operands) > _MAX_PIECES:
+                return None
+            pieces = [self.fold(o) for o in operands if not isinstance(o, ast.BinOp)]
+            if len(pieces) != len(operands) or None in pieces:
+                return None
+            return "".join(pieces)  # type: ignore[arg-type]
+        if isinstance(node, ast.JoinedStr):
+            parts: list[str] = []
+            for value in node.values:
+                if isinstance(value, ast.FormattedValue):
+                    if value.conversion != -1 or value.format_spec is not None:
+                        return None
+                    value = value.value
+                text = self.fold(value)
+                if text is None:
+                    return None
+                parts.append(text)
+            return "".join(parts)
+        return None
+
+    def type_form(self, value: ast.expr) -> Form:
+        if _is_str(value):
+            return Form.DICT
+        return Form.FOLDED if isinstance(value, (ast.JoinedStr, ast.BinOp)) else Form.CONSTANT
 
     # -- the event ----------------------------------------------------------------------
     def match(self, node: ast.expr, bindings: Mapping[str, EventMatch]) -> EventMatch | None:
@@ -155,7 +202,7 @@ class EventMatcher:
         if isinstance(node, ast.Dict):
             return self._match_dict(node, bindings)
         if isinstance(node, ast.Call):
-            return self._match_call(node, bindings)
+            return self._calls.match(node, bindings)
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
             return self._match_json_text(node)
         if isinstance(node, ast.JoinedStr):
@@ -164,33 +211,122 @@ class EventMatcher:
                 return EventMatch(Form.JSON_TEXT, None, node.lineno)
             return None
         if isinstance(node, ast.Name):
-            bound = bindings.get(node.id)
-            if bound is not None and not bound.type_only:
-                return EventMatch(Form.VARIABLE, bound.keys, bound.line, encoding=bound.wire)
-            if bound is None and node.id not in self.facts.assigned_names and (
-                    node.id in self.facts.event_names
-                    or self.settings.event_constant_re.match(node.id)):
-                return EventMatch(Form.EVENT_CONSTANT, None, node.lineno)
-            return None
-        if isinstance(node, ast.Attribute) and self.settings.event_constant_re.match(node.attr):
-            return EventMatch(Form.EVENT_CONSTANT, None, node.lineno)
+            return self._match_name(node, bindings)
+        if isinstance(node, ast.Attribute):
+            return self._match_attribute(node, bindings)
         if isinstance(node, ast.NamedExpr):
             inner = self.match(node.value, bindings)
             return dataclasses.replace(inner, named=True) if inner is not None else None
         if isinstance(node, ast.IfExp):
             found = self.match(node.body, bindings) or self.match(node.orelse, bindings)
-            return EventMatch(found.form, None, found.line, encoding=found.wire) if found else None
+            return EventMatch(found.form, None, found.line, encoding=found.wire,
+                              collection=found.collection, api=found.api) if found else None
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            return self._match_collection(node, bindings)
+        if isinstance(node, ast.Starred):
+            inner = self.match(node.value, bindings)
+            return self._element(inner, node.lineno) if inner and inner.collection else None
+        if isinstance(node, ast.Subscript):
+            return self._match_subscript(node, bindings)
+        if isinstance(node, ast.Await):
+            return self.match(node.value, bindings)
+        if isinstance(node, ast.BinOp):
+            return self._match_operator(node, bindings)
         return None
+
+    def _match_operator(self, node: ast.BinOp,
+                        bindings: Mapping[str, EventMatch]) -> EventMatch | None:
+        """``'{"type": ..., "id": "%s"}' % eid``; ``base | {"type": RC}`` (the right wins)."""
+        if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant):
+            found = self.match(node.left, bindings)
+            return EventMatch(Form.JSON_TEXT, None, node.lineno) if found else None
+        if isinstance(node.op, ast.BitOr):
+            operands = _chain(node, ast.BitOr)
+            if len(operands) > _MAX_PIECES:
+                return None
+            last = operands[-1]
+            found = None if isinstance(last, ast.BinOp) else self.match(last, bindings)
+            if found is None and not (isinstance(last, ast.Dict) and any(
+                    isinstance(k, ast.Constant) and k.value == "type" for k in last.keys)):
+                first = operands[0]
+                found = None if isinstance(first, ast.BinOp) else self.match(first, bindings)
+            if found is not None and not found.collection:
+                return EventMatch(Form.DICT_CALL, None, found.line, api=found.api)
+        return None
+
+    def _match_name(self, node: ast.Name, bindings: Mapping[str, EventMatch]) -> EventMatch | None:
+        bound = bindings.get(node.id)
+        if bound is not None and bound.collection:
+            return EventMatch(Form.COLLECTED, None, bound.line, collection=True, api=bound.api)
+        if bound is not None and not bound.type_only:  # a loop over collected events stays so
+            form = Form.COLLECTED if bound.form is Form.COLLECTED else Form.VARIABLE
+            return EventMatch(form, bound.keys, bound.line, encoding=bound.wire, api=bound.api)
+        if bound is None and node.id not in self.facts.assigned_names and (
+                node.id in self.facts.event_names
+                or self.settings.event_constant_re.match(node.id)):
+            return EventMatch(Form.EVENT_CONSTANT, None, node.lineno)
+        if (bound is None and node.id not in self.facts.functions
+                and self.event_name_re.match(node.id) and not self._calls.parsed_here(node.id)):
+            return EventMatch(Form.VARIABLE, None, node.lineno)  # response_create = <unknown>
+        return None
+
+    def _match_attribute(self, node: ast.Attribute,
+                         bindings: Mapping[str, EventMatch]) -> EventMatch | None:
+        """``self._pending`` assigned the event earlier in the function; ``X.RESPONSE_CREATE_EVENT``;
+        ``Msg.CREATE`` (or ``self.CREATE``) where the class body of this module assigns it one."""
+        owner = node.value
+        if isinstance(owner, ast.Name):
+            bound = bindings.get(f"{owner.id}.{node.attr}")
+            if bound is not None and not bound.type_only:
+                form = Form.COLLECTED if bound.collection else Form.VARIABLE
+                return EventMatch(form, bound.keys, bound.line, encoding=bound.wire,
+                                  collection=bound.collection, api=bound.api)
+        if self.settings.event_constant_re.match(node.attr):
+            return EventMatch(Form.EVENT_CONSTANT, None, node.lineno)
+        if isinstance(owner, ast.Name) and self.facts.class_events:
+            members = self.facts.class_events.get(owner.id)
+            if members is None and owner.id in ("self", "cls"):
+                members = set().union(*self.facts.class_events.values())
+            if members and node.attr in members:
+                return EventMatch(Form.EVENT_CONSTANT, None, node.lineno)
+        return None
+
+    def _match_collection(self, node: ast.List | ast.Tuple | ast.Set,
+                          bindings: Mapping[str, EventMatch]) -> EventMatch | None:
+        for element in node.elts:  # [evt, other], (*events, other)
+            found = self.match(element, bindings)
+            if found is not None:
+                return EventMatch(Form.COLLECTED, None, found.line, collection=True, api=found.api)
+        return None
+
+    def _match_subscript(self, node: ast.Subscript,
+                         bindings: Mapping[str, EventMatch]) -> EventMatch | None:
+        """``events[-1]`` of a collection; ``TEMPLATES["response.create"]`` by type."""
+        if isinstance(node.slice, ast.Slice):
+            inner = self.match(node.value, bindings)
+            return inner if inner is not None and inner.collection else None
+        if self.is_event_type(node.slice, bindings):
+            return EventMatch(Form.TYPE_ARGUMENT, None, node.lineno)
+        inner = self.match(node.value, bindings)
+        return self._element(inner, node.lineno) if inner and inner.collection else None
+
+    @staticmethod
+    def _element(collection: EventMatch, line: int) -> EventMatch:
+        """One element of a collection that holds the event (it may be that one)."""
+        return EventMatch(Form.COLLECTED, None, collection.line or line, api=collection.api)
 
     def _match_dict(self, node: ast.Dict, bindings: Mapping[str, EventMatch]) -> EventMatch | None:
         keys: list[str] | None = []
         values: list[tuple[str, ast.expr]] = []
         is_event = False
         form = Form.DICT
+        api = REALTIME
         for key, value in zip(node.keys, node.values):
             if key is None:  # {**other, ...}
-                if self.match(value, bindings) is not None:
+                inner = self.match(value, bindings)
+                if inner is not None:
                     is_event = True
+                    api = inner.api
                 keys = None
                 continue
             if _is_str(key):
@@ -199,71 +335,14 @@ class EventMatcher:
                     keys.append(key.value)  # type: ignore[attr-defined]
                 if key.value == "type" and self.is_event_type(value, bindings):  # type: ignore[attr-defined]
                     is_event = True
-                    if not _is_str(value):
-                        form = Form.CONSTANT
+                    form = self.type_form(value)
             elif keys is not None:
                 keys = None
         if not is_event:
             return None
+        named = tuple(k for k, _ in values)
         return EventMatch(form, tuple(keys) if keys is not None else None, node.lineno,
-                          values=tuple(values))
-
-    def _match_call(self, node: ast.Call, bindings: Mapping[str, EventMatch]) -> EventMatch | None:
-        name = _callee_name(node.func)
-        type_kw = next((k for k in node.keywords if k.arg == "type"), None)
-        if name == "dict":
-            return self._match_dict_call(node, type_kw, bindings)
-        if name is not None and self.settings.class_re.match(name):
-            return EventMatch(Form.TYPED_CLASS, None, node.lineno)
-        if name in self.facts.factories:
-            return EventMatch(Form.FACTORY, None, node.lineno)
-        if isinstance(node.func, ast.Attribute):
-            owner = _callee_name(node.func.value)
-            if owner is not None and self.settings.class_re.match(owner):  # factory classmethod
-                return EventMatch(Form.TYPED_CLASS, None, node.lineno)
-            if name in PASS_METHODS:
-                inner = self.match(node.func.value, bindings)
-                if inner is not None:
-                    return EventMatch(inner.form, inner.keys, inner.line, converted=True)
-        if name in PASS_FIRST_ARG and node.args:
-            inner = self.match(node.args[0], bindings)
-            if inner is not None:
-                if name == "dumps":
-                    form = Form.JSON_DUMPS if inner.form in (
-                        Form.DICT, Form.DICT_CALL, Form.CONSTANT) else inner.form
-                    return dataclasses.replace(inner, form=form, encoding=JSON)
-                return inner
-        if name in PASS_LAST_ARG and node.args:
-            return self.match(node.args[-1], bindings)
-        if type_kw is not None and name != "dict" and self.is_event_type(type_kw.value, bindings):
-            return EventMatch(Form.TYPED_CLASS, None, node.lineno)  # ClientEvent(type=...)
-        if (node.args and name not in PASS_FIRST_ARG and name not in PASS_LAST_ARG
-                and self.is_event_type(node.args[0], bindings)):
-            return EventMatch(Form.FACTORY, None, node.lineno)  # make_event("response.create")
-        return None
-
-    def _match_dict_call(self, node: ast.Call, type_kw: ast.keyword | None,
-                         bindings: Mapping[str, EventMatch]) -> EventMatch | None:
-        """``dict(type=...)``, ``dict({...}, response=...)`` (keywords win), ``dict(evt)``."""
-        base: EventMatch | None = None
-        if node.args:
-            base = self.match(node.args[0], bindings)
-        if type_kw is not None:
-            if not self.is_event_type(type_kw.value, bindings):
-                return None
-        elif base is None:
-            return None
-        if base is not None and not node.keywords and len(node.args) == 1:
-            return base  # a copy: dict(evt) is evt
-        keywords = [(k.arg, k.value) for k in node.keywords]
-        known = base is None or base.keys is not None
-        known = known and len(node.args) <= 1 and all(k for k, _ in keywords)
-        keys = list(base.keys or ()) if base is not None else []
-        keys += [k for k, _ in keywords if k and k not in keys]
-        values = list(base.values if base is not None else ()) + [(k, v) for k, v in keywords if k]
-        line = base.line if base is not None else node.lineno
-        return EventMatch(Form.DICT_CALL, tuple(keys) if known else None, line,
-                          values=tuple(values), named=bool(base and base.named))
+                          values=tuple(values), api=event_api(named, api))
 
     def _match_json_text(self, node: ast.Constant) -> EventMatch | None:
         value = node.value
@@ -275,7 +354,7 @@ class EventMatcher:
         except ValueError:
             return EventMatch(Form.JSON_TEXT, None, node.lineno)
         keys = tuple(data) if isinstance(data, dict) else None
-        return EventMatch(Form.JSON_TEXT, keys, node.lineno)
+        return EventMatch(Form.JSON_TEXT, keys, node.lineno, api=event_api(keys or ()))
 
     # -- the send -----------------------------------------------------------------------
     def match_send(self, call: ast.Call, bindings: Mapping[str, EventMatch]) -> SendMatch | None:
@@ -283,36 +362,76 @@ class EventMatcher:
         func = call.func
         if (isinstance(func, ast.Attribute) and func.attr == "create"
                 and isinstance(func.value, ast.Attribute) and func.value.attr == "response"):
-            extra = bool(call.args) or any(k.arg not in ("response", "event_id") for k in call.keywords)
-            keys = ("type",) + tuple(k.arg for k in call.keywords if k.arg)
-            values = tuple((k.arg, k.value) for k in call.keywords if k.arg)
-            event = EventMatch(Form.SDK_METHOD, keys, call.lineno, values=values)
-            return SendMatch(call, event, func.value.value, "create", extra)
-        name = _callee_name(func)
+            return self._match_sdk(call, func.value.value)
+        name = callee_name(func)
+        if name is None:
+            return None
         if name in HAND_OFF_CALLS:
             return self._match_handed_off(call, bindings)
-        if name is None or not self.settings.send_re.search(name):
+        if name in self.sdk_methods and isinstance(func, ast.Attribute):
+            return self._match_sdk_method(call, func)
+        if not self.settings.send_re.search(name) and not self._calls.is_sender(name, call):
             return None
         receiver = func.value if isinstance(func, ast.Attribute) else None
         extra = len(call.args) + len(call.keywords) > 1
-        named = call.args[0] if call.args else next(  # send("response.create", {...})
-            (k.value for k in call.keywords if k.arg == "type"), None)  # send(type=..., ...)
-        if named is not None and self.is_event_type(named, bindings):
+        named = self._event_name(call, bindings)  # send("response.create", {...}), send(type=...)
+        if named is not None:
             return SendMatch(call, EventMatch(Form.EVENT_NAME, None, call.lineno), receiver, name,
                              extra, event_node=named)
-        candidates = [a for a in call.args if not isinstance(a, ast.Starred)]
-        candidates += [k.value for k in call.keywords]
+        candidates = list(call.args) + [k.value for k in call.keywords]
         for arg in candidates:
             event = self.match(arg, bindings)
             if event is not None:
                 return SendMatch(call, event, receiver, name, extra, event_node=arg)
         return None
 
+    def stands(self, send: SendMatch, statement: ast.stmt, in_lambda: bool) -> bool:
+        """Whether a send matched by its call alone stands where it is: a realtime SDK's
+        ``create_response()`` is called for its effect (a statement, or a callback's body);
+        one whose value is used is some other library's reply builder."""
+        if send.method not in self.sdk_methods or in_lambda:
+            return True
+        value = statement.value if isinstance(statement, ast.Expr) else None
+        return value is send.call or (isinstance(value, ast.Await) and value.value is send.call)
+
+    def _event_name(self, call: ast.Call, bindings: Mapping[str, EventMatch]) -> ast.expr | None:
+        """The event type itself as an argument of the send: ``send("response.create", {})``,
+        ``send(ws, RESPONSE_CREATE)``, ``emit(event_type=Kind.RESPONSE_CREATE)``."""
+        named = [a for a in call.args[:2] if not isinstance(a, ast.Starred)]
+        named += [k.value for k in call.keywords if k.arg and _NAMING_KEYWORD.search(k.arg)]
+        return next((arg for arg in named if self.is_event_type(arg, bindings)), None)
+
+    def _match_sdk(self, call: ast.Call, receiver: ast.expr) -> SendMatch | None:
+        if call.args or any(k.arg is not None and k.arg not in _SDK_KEYWORDS
+                            for k in call.keywords):
+            return None  # not the SDK's signature: `db.response.create(call_id=...)`
+        extra = any(k.arg not in ("response", "event_id") for k in call.keywords)
+        keys = ("type",) + tuple(k.arg for k in call.keywords if k.arg)
+        values = tuple((k.arg, k.value) for k in call.keywords if k.arg)
+        event = EventMatch(Form.SDK_METHOD, keys, call.lineno, values=values)
+        return SendMatch(call, event, receiver, "create", extra)
+
+    def _match_sdk_method(self, call: ast.Call, func: ast.Attribute) -> SendMatch | None:
+        """``conversation.create_response()``: a realtime SDK's own method, in a module that
+        speaks of the event, unless it is this module's (then its body holds the send) or the
+        receiver is ``self``/``super()``/a fresh object (``ApiResponse(...).create_response()``
+        builds an HTTP reply). ``stands`` also wants it to be a statement."""
+        owner = func.value
+        if func.attr in self.facts.functions or not self.facts.mentions_event_type:
+            return None
+        if isinstance(owner, ast.Name) and owner.id in ("self", "cls"):
+            return None
+        if isinstance(owner, ast.Call):
+            return None
+        keys = tuple(k.arg for k in call.keywords if k.arg)
+        event = EventMatch(Form.SDK_METHOD, None, call.lineno, api=event_api(keys))
+        return SendMatch(call, event, owner, func.attr, bool(call.args or call.keywords))
+
     def _match_handed_off(self, call: ast.Call,
                           bindings: Mapping[str, EventMatch]) -> SendMatch | None:
         """A send function passed to ``call`` with the event among the arguments after it."""
         for index, arg in enumerate(call.args):
-            target = _callee_name(arg) if isinstance(arg, (ast.Name, ast.Attribute)) else None
+            target = callee_name(arg) if isinstance(arg, (ast.Name, ast.Attribute)) else None
             if target is None or not self.settings.send_re.search(target):
                 continue
             for later in call.args[index + 1:]:
@@ -324,5 +443,55 @@ class EventMatcher:
             return None
         return None
 
+    # -- what the module does with events it holds ---------------------------------------
+    def note(self, call: ast.Call) -> None:
+        """``isinstance(item, ResponseCreate)``: this module receives typed events and
+        dispatches on them (a Realtime-compatible server)."""
+        if callee_name(call.func) == "isinstance" and len(call.args) == 2:
+            kinds = call.args[1]
+            for kind in kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]:
+                name = callee_name(kind)
+                if name is not None and self._calls.is_event_class(name):
+                    self.facts.consumes_events = True
+
+    def handed_on_internally(self, send: SendMatch) -> bool:
+        """A typed event put on a queue of a module that takes such events off its queues
+        by their class: a server's internal hand-off (``unprocessed.put(ResponseCreate(...))``
+        next to ``isinstance(item, ResponseCreate)``), not a send to a model."""
+        return (self.facts.consumes_events and send.method in _QUEUE_PUTS
+                and send.event.wire == OBJECT)
+
     def is_gate_call(self, call: ast.Call) -> bool:
-        return _callee_name(call.func) in self.settings.gate_functions
+        return callee_name(call.func) in self.settings.gate_functions
+
+    # -- branches -----------------------------------------------------------------------
+    def selected_subject(self, test: ast.expr, bindings: Mapping[str, EventMatch]) -> str | None:
+        """``t`` when ``test`` holds only where ``t`` is the event type (``t == RC``)."""
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+            for value in test.values:
+                found = self.selected_subject(value, bindings)
+                if found:
+                    return found
+            return None
+        if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+            return None
+        op, left, right = test.ops[0], test.left, test.comparators[0]
+        if isinstance(op, (ast.Eq, ast.Is)):
+            if self.is_event_type(right, bindings):
+                return ast.unparse(left)
+            if self.is_event_type(left, bindings):
+                return ast.unparse(right)
+        if (isinstance(op, ast.In) and isinstance(right, (ast.Tuple, ast.List, ast.Set))
+                and right.elts and all(self.is_event_type(e, bindings) for e in right.elts)):
+            return ast.unparse(left)
+        return None
+
+    def case_selects(self, pattern: ast.pattern, bindings: Mapping[str, EventMatch]) -> bool:
+        """``case Events.RESPONSE_CREATE:`` / ``case "response.create":``."""
+        if isinstance(pattern, ast.MatchValue):
+            return self.is_event_type(pattern.value, bindings)
+        if isinstance(pattern, ast.MatchOr):
+            return all(self.case_selects(p, bindings) for p in pattern.patterns)
+        if isinstance(pattern, ast.MatchAs) and pattern.pattern is not None:
+            return self.case_selects(pattern.pattern, bindings)
+        return False

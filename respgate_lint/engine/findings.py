@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from ..forms import Form
+from ..forms import Form, by_hand
 
 __all__ = [
     "FileAnalysis", "Finding", "Fix", "Form", "GateArg", "NotFixable", "Safety", "SiteContext",
@@ -26,12 +26,13 @@ class NotFixable(str, Enum):
     VALUE_USED = "the send's value is used (it is not a statement of its own)"
     NOT_ASYNC = "the enclosing function is not `async def`, so the gate cannot be awaited there"
     EXTRA_KEYS = "the event has keys other than type, response and event_id"
-    BUILT_ELSEWHERE = "the event is built elsewhere (a variable); rewrite it by hand"
+    # Reasons that belong to a send form are written once, in the form catalogue (forms.py).
+    BUILT_ELSEWHERE = by_hand(Form.VARIABLE)
     NAMED_EXPR = "the event is also bound with `:=`; rewrite it by hand"
-    EVENT_CONSTANT = "the event is a named constant defined elsewhere; rewrite it by hand"
-    FACTORY = "the event comes from a function that builds it; rewrite it by hand"
-    EVENT_NAME = "the event is named by a separate argument; rewrite it by hand"
-    TYPED_CLASS = "the event is a typed event class; rewrite it by hand"
+    EVENT_CONSTANT = by_hand(Form.EVENT_CONSTANT)
+    FACTORY = by_hand(Form.FACTORY)
+    EVENT_NAME = by_hand(Form.EVENT_NAME)
+    TYPED_CLASS = by_hand(Form.TYPED_CLASS)
     JSON_TEXT = "the event is hand-written JSON text with a payload; rewrite it by hand"
     UNKNOWN_KEYS = "the event's keys are not all known (** unpacking)"
     CONVERTED = "the event is converted (`.encode()`, `.model_dump()`, ...) before it is sent"

@@ -7,6 +7,7 @@ this expression" and "where are we".
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..config import Settings
@@ -23,6 +24,7 @@ __all__ = [
     "collect_module_bindings",
     "collect_module_facts",
     "merge_bindings",
+    "watched_names",
 ]
 
 
@@ -80,30 +82,76 @@ def case_label(pattern: ast.pattern) -> str | None:
 
 
 def collect_module_facts(tree: ast.Module, settings: Settings) -> ModuleFacts:
-    """Names the module binds to the event type: constants, aliases, enum-like members."""
+    """Names the module binds to the event type (constants, aliases, enum-like members), its
+    string constants, event classes, and its functions and methods by name."""
     facts = ModuleFacts()
     types = set(settings.event_types)
-    for stmt in tree.body:
+    strings: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    for stmt in _module_statements(tree):
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            names = _target_names(stmt)
             if _is_type_string(stmt.value, types):
-                facts.constant_names.update(_target_names(stmt))
-            facts.assigned_names.update(_target_names(stmt))
+                facts.constant_names.update(names)
+            facts.assigned_names.update(names)
+            for name in names:
+                counts[name] = counts.get(name, 0) + 1
+                if isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
+                    strings[name] = stmt.value.value
+        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+            counts[stmt.target.id] = counts.get(stmt.target.id, 0) + 2
         elif isinstance(stmt, ast.ImportFrom):
             for alias in stmt.names:
                 if alias.asname and settings.constant_re.match(alias.name):
                     facts.constant_names.add(alias.asname)
                 if alias.asname and settings.event_constant_re.match(alias.name):
                     facts.event_names.add(alias.asname)
+                if alias.asname and settings.class_re.match(alias.name):
+                    facts.event_classes.add(alias.asname)  # ResponseCreateEvent as RTEvent
         elif isinstance(stmt, ast.ClassDef):
             members = {name for s in stmt.body if isinstance(s, (ast.Assign, ast.AnnAssign))
                        and _is_type_string(s.value, types) for name in _target_names(s)}
             if members:
                 facts.class_constants[stmt.name] = members
+            if "type" in members:
+                facts.event_classes.add(stmt.name)  # @dataclass ...: type: str = "response.create"
+            for item in stmt.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    facts.functions.setdefault(item.name, []).append(item)
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            facts.functions.setdefault(stmt.name, []).append(stmt)
+    facts.strings = {name: value for name, value in strings.items() if counts[name] == 1}
     return facts
 
 
+def _module_statements(tree: ast.Module) -> Iterator[ast.stmt]:
+    """Top-level statements, and those one level inside a top-level ``if``/``try``/``with``
+    (``if TYPE_CHECKING:`` imports, ``try: import ... except ImportError:``)."""
+    for stmt in tree.body:
+        yield stmt
+        if isinstance(stmt, (ast.If, ast.Try, ast.TryStar, ast.With)):
+            for name in ("body", "orelse", "finalbody"):
+                yield from getattr(stmt, name, ())
+            for handler in getattr(stmt, "handlers", ()):
+                yield from handler.body
+
+
+def watched_names(facts: ModuleFacts, event_types: tuple[str, ...]) -> set[str]:
+    """Names whose every mention deserves a look: they stand for the event or its type."""
+    names = facts.constant_names | facts.event_names | facts.event_classes
+    for members in facts.class_constants.values():
+        names |= members
+    for members in facts.class_events.values():
+        names |= members
+    names |= {name for name, value in facts.strings.items()  # RESPONSE = "response", SEP = "."
+              if value and any(t.startswith(value) or t.endswith(value) or value == "."
+                               for t in event_types)}
+    return names
+
+
 def collect_module_bindings(tree: ast.Module, matcher: EventMatcher) -> dict[str, EventMatch]:
-    """Module-level names holding a whole event (``CREATE = {"type": "response.create"}``)."""
+    """Module-level names holding a whole event (``CREATE = {"type": "response.create"}``),
+    and class attributes that do (``class Msg: CREATE = {...}``, into the module facts)."""
     bindings: dict[str, EventMatch] = {}
     for stmt in tree.body:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
@@ -113,6 +161,12 @@ def collect_module_bindings(tree: ast.Module, matcher: EventMatcher) -> dict[str
                     bindings[name] = found
                 else:
                     bindings.pop(name, None)
+        elif isinstance(stmt, ast.ClassDef):
+            for item in stmt.body:
+                if (isinstance(item, (ast.Assign, ast.AnnAssign)) and item.value is not None
+                        and matcher.match(item.value, {}) is not None):
+                    members = matcher.facts.class_events.setdefault(stmt.name, set())
+                    members.update(_target_names(item))
     return bindings
 
 

@@ -37,6 +37,8 @@ def test_kebab_and_snake_case_keys_are_both_accepted() -> None:
     ({"select": ["rgt001"]}, "select"),
     ({"select": ["E501"]}, "select"),
     ({"tool-reason-prefix": "lower_"}, "tool-reason-prefix"),
+    ({"apis": ["realtime", "responses"]}, "apis"),
+    ({"apis": []}, "apis"),
 ])
 def test_bad_values_raise_one_line_errors_naming_the_key(table: dict, key: str) -> None:
     with pytest.raises(ConfigError) as info:
@@ -152,3 +154,10 @@ def test_check_with_broken_pyproject_exits_2_with_one_line(tmp_path: Path) -> No
     assert proc.returncode == 2
     assert "class-pattern" in proc.stderr and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_apis_default_to_realtime_and_accept_responses_ws() -> None:
+    assert Settings().apis == ("realtime",)
+    both = settings_from_mapping({"apis": ["realtime", "responses-ws"]})
+    assert both.apis == ("realtime", "responses-ws")
+    assert settings_from_mapping({"apis": "realtime,responses-ws"}).apis == both.apis

@@ -8,7 +8,7 @@ import pytest
 
 from respgate_lint.config import Settings, settings_from_mapping
 from respgate_lint.engine import analyze, analyze_source, might_have_findings
-from respgate_lint.engine.prefilter import _required_literal, needles
+from respgate_lint.engine.prefilter import required_literal, needles
 
 
 def test_needles_come_from_event_types_gates_and_pattern_literals() -> None:
@@ -24,6 +24,9 @@ def test_needles_come_from_event_types_gates_and_pattern_literals() -> None:
     b"await ws.send(ResponseCreateEvent())",
     b"self.trigger_response(r, c)",
     b"from .events import RESPONSE_CREATE_EVENT as E\nawait c.send_event(E)",
+    b"from . import messages\nawait self._send(messages.response_create('hi'))",
+    b'RESPONSE = "response"\nCREATE = "create"\nawait ws.send({"type": f"{RESPONSE}.{CREATE}"})',
+    b"PREFIX = 'response.'\nawait ws.send({'type': PREFIX + KIND})",
 ])
 def test_files_that_can_hold_findings_pass(text: bytes) -> None:
     assert might_have_findings(text, Settings())
@@ -51,8 +54,8 @@ def test_every_imported_constant_convention_is_a_needle() -> None:
     (r"^START_REPLY$|^REPLY_START$", None),           # the whole pattern is an alternation
     (r"^(?:START|BEGIN)$", None),                       # no literal outside the alternation
 ])
-def test_required_literal_of_a_pattern(pattern: str, literal: str | None) -> None:
-    assert _required_literal(pattern) == literal
+def testrequired_literal_of_a_pattern(pattern: str, literal: str | None) -> None:
+    assert required_literal(pattern) == literal
 
 
 def test_case_insensitive_pattern_disables_the_filter_rather_than_miss() -> None:
@@ -64,3 +67,17 @@ def test_case_insensitive_pattern_disables_the_filter_rather_than_miss() -> None
 def test_utf16_files_are_let_through() -> None:
     data = '{"type": "response.create"}'.encode("utf-16")
     assert might_have_findings(data, Settings())
+
+
+@pytest.mark.parametrize("text", [
+    "", "response", "a response to you", 'x = "response"', "trigger_response()",
+    "ResponseCreated", "RESPONSE_CREATE", "'response.done'", "response_create()",
+    "RESPONSE = 'response'", "def f(): return http.response",
+])
+def test_grouped_needles_decide_like_one_test_per_needle(text: str) -> None:
+    """The prefilter scans a shared word once per group; the answer must not change."""
+    words = needles(Settings())
+    assert words is not None
+    expected = any(w in text for w in words)
+    assert might_have_findings(text, Settings()) is expected
+    assert might_have_findings(text.encode(), Settings()) is expected

@@ -3,7 +3,11 @@
 Generic program generators (hypothesmith) almost never write ``response.create``, so they
 only reach the prefilter. This strategy composes modules from the forms DESIGN.md lists
 (dict literals, JSON text, ``dict()``, variables, constants, typed classes, the SDK method,
-queued sends, sends handed to threads/callbacks, event constants), the traps (``response.created``, comparisons, never-sent dicts), gate
+queued sends, sends handed to threads/callbacks, event constants, wrappers, type arguments,
+multi-type factories and selected branches, folded constants, collections, senders without
+a send verb), the traps (``response.created``, comparisons, never-sent dicts, other types
+asked of a multi-type factory, a received event queued by a server, an ORM's
+``db.response.create``, Responses-API events), gate
 definitions and gate calls, inside if/elif/else, match/case, try/except/finally, loops,
 ``with``, nested defs, lambdas and comprehensions, so the engine's deeper paths and the
 codemod's rewrites get exercised. Every generated module parses (``ast.parse``).
@@ -35,14 +39,35 @@ EVENTS = (
     "payload",
     "RESPONSE_CREATE_EVENT",
     "events.RESPONSE_CREATE_MSG.copy()",
+    # round 2: wrappers, typed classes by word and alias, type arguments, folded constants,
+    # collections, helper calls
+    'RawMessage(message={"type": "response.create"})',
+    'Envelope("openai", RawClientMessage(type="response.create", other_data={}))',
+    'ConversationResponseCreateEvent().with_instructions("hi").model_dump_json()',
+    "RTEvent().default_json()",
+    "Event(service_type=Events.RESPONSE_CREATE)",
+    "make_event(event_type=SendEvents.RESPONSE_CREATE)",
+    "make_event(kind)",
+    '{"type": f"{RESPONSE}.{CREATE}"}',
+    '{"type": RESPONSE + "." + CREATE}',
+    'cast(Any, strip_not_given({"type": "response.create", **base}))',
+    "messages.response_create(kind)",
+    '[{"type": "input_audio_buffer.commit"}, {"type": "response.create"}]',
+    "*batch",
+    "Msg.CREATE",
     # traps: not sends of response.create
     '{"type": "response.created"}',
     '{"type": "session.update"}',
     '{"type": "response.cancel"}',
     "RESPONSE_CREATED",
     "{**base, 'type': kind}",
+    "make_event(event_type=SendEvents.SESSION_UPDATE)",
+    "ResponseCreatedEvent(response={})",
+    "ResponseCreate(**message)",
+    '{"type": f"{RESPONSE}.cancel"}',
+    '{"type": "response.create", "model": "gpt-5", "input": "hi"}',
 )
-NAMES = ("evt", "payload", "msg", "kind", "eid", "base")
+NAMES = ("evt", "payload", "msg", "kind", "eid", "base", "batch", "message")
 GATES = ("trigger_response", "trigger_response_from_tool", "_trigger_response")
 REASONS = ('"GREETING"', '"TOOL_DONE"', '"GREETING"', "reason", 'f"R_{kind}"', "")
 
@@ -71,6 +96,15 @@ def _simple(draw: st.DrawFn, is_async: bool, has_self: bool) -> list[str]:
         f"{name} = {event}",
         f'{name}["type"] = "response.create"',
         f"{name} = None",
+        f"{name}.append({event})",
+        f"for {name} in ({event}, {{'type': 'input_audio_buffer.commit'}}):\n    {aw}{recv}.{method}({name})",
+        f"{aw}{recv}.{method}(*{name})",
+        f"{aw}self._up({event})" if has_self else f"{aw}_up({event})",
+        f"{aw}{recv}.create_response()",
+        "db.response.create(call_id=eid)",
+        f"match kind:\n    case SendEvents.RESPONSE_CREATE:\n        {aw}{recv}.{method}(make_event(kind))",
+        f'if kind == "response.create":\n    {aw}{recv}.{method}(build(event_type=kind))',
+        f"item = ResponseCreate(**{name})\n{aw}self.queue.put(item)" if has_self else "pass",
         f"result = {aw}{recv}.{method}({event})",
         f"return {aw}{recv}.{method}({event})",
         f"tasks.append(lambda: {recv}.{method}({event}))",
@@ -158,8 +192,16 @@ def realtime_modules(draw: st.DrawFn, max_depth: int = 3) -> str:
     """Source text of one module full of Realtime sends and traps (always parses)."""
     header = [
         "import json", "import typing", "from events import RESPONSE_CREATE, SendEvents, "
-        "ResponseCreateEvent", "from respgate_lint.runtime import GatedResponseMixin", "EVENT_RESPONSE_CREATE = 'response.create'",
-        "RESPONSE_CREATED = 'response.created'", "",
+        "ResponseCreateEvent", "from events import ResponseCreateEvent as RTEvent",
+        "from respgate_lint.runtime import GatedResponseMixin",
+        "EVENT_RESPONSE_CREATE = 'response.create'",
+        "RESPONSE_CREATED = 'response.created'", 'RESPONSE = "response"', 'CREATE = "create"',
+        "", "class Msg:", '    CREATE = {"type": "response.create"}', "",
+        "def make_event(event_type, **fields):",
+        "    if event_type == SendEvents.RESPONSE_CREATE:",
+        '        return {"type": "response.create", **fields}',
+        '    return {"type": event_type, **fields}', "",
+        "async def _up(payload):", "    await WS.send(json.dumps(payload))", "",
     ]
     parts: list[str] = []
     for _ in range(draw(st.integers(1, 4))):

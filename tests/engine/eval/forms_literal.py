@@ -119,3 +119,14 @@ async def module_function(ws):
 
 def plain_function_send(ws):
     send_event(ws, {"type": "response.create"})  # RGT001
+
+
+class MoreSpellings:
+    async def dict_union(self, client, base):
+        await client.send_event(base | {"type": "response.create"})  # RGT001
+        await client.send_event(RESPONSE_BASE | {"response": {"voice": "ash"}})
+        await client.send_event({"type": "response.create"} | {"type": "response.cancel"})
+
+    async def snake_case_enum_member(self, ws):
+        await ws.send(json.dumps({"type": ClientEventType.response_create}))  # RGT001
+        await ws.send(json.dumps({"type": ClientEventType.response_cancel}))

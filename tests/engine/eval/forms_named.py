@@ -180,3 +180,31 @@ class MoreForms:
 
     async def json_of_the_bare_name(self, ws):
         log.info(json.dumps("response.create"))
+
+
+class SnakeCaseNames:
+    async def named_for_the_event(self, ws, build):
+        response_create = build()
+        await ws.send(response_create)  # RGT001
+        response_create_event = await self.registry.make("create")
+        await self.websocket_manager.send_event(response_create_event)  # RGT001
+
+    async def not_the_event(self, ws, stats):
+        response_create_ms = stats.elapsed()
+        await ws.send(str(response_create_ms))
+        response_created = stats.last()
+        await ws.send(response_created)
+
+
+class AttributeHeld:
+    async def held_on_self(self):
+        self._pending = {"type": "response.create"}
+        await self.ws.send(json.dumps(self._pending))  # RGT001
+
+    async def replaced_on_self(self):
+        self._pending = {"type": "response.create"}
+        self._pending = {"type": "response.cancel"}
+        await self.ws.send(json.dumps(self._pending))
+
+    async def other_method_knows_nothing(self):
+        await self.ws.send(json.dumps(self._pending))

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import io
+import tokenize
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..config import Settings
+from .compat import NEEDS_SHIM, without_type_parameters
 from .detector import analyze_tree
 from .findings import (
     FileAnalysis,
@@ -61,7 +64,27 @@ def parse_source(source: str | bytes, filename: str = "<unknown>") -> ast.Module
     """``ast.parse`` without the parser's warnings about the user's code (invalid escapes,
     ``1(2)``): a linter reports its own findings, not stray ``SyntaxWarning`` lines."""
     with user_code_warnings_silenced():
-        return ast.parse(source, filename=filename)
+        try:
+            return ast.parse(source, filename=filename)
+        except SyntaxError:
+            if not NEEDS_SHIM:
+                raise
+            text = source if isinstance(source, str) else _decode(source)
+            shimmed = without_type_parameters(text) if text is not None else None
+            if shimmed is None:
+                raise
+        try:
+            return ast.parse(shimmed, filename=filename)
+        except SyntaxError:
+            return ast.parse(source, filename=filename)  # raise the original error
+
+
+def _decode(data: bytes) -> str | None:
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding).removeprefix("\ufeff")
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return None
 
 
 @contextlib.contextmanager

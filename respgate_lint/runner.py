@@ -116,9 +116,21 @@ def check_source(source: SourceFile, settings: Settings, *, add_mixin: bool = Fa
     # Building the AST of a big file allocates millions of objects, which triggers repeated
     # full collections that traverse every node: that doubles the cost of ``ast.parse`` on a
     # 16,000-line file. An AST holds no reference cycles (refcounting frees it), so pausing the
-    # collector changes nothing but the time; it is re-enabled before the next file.
+    # collector changes nothing but the time. It is re-enabled only after ``_analysed`` has
+    # returned and so freed the tree (unless kept): re-enabled with the tree still alive, the
+    # collector's next pass would walk every node once more.
     enabled = gc.isenabled()
     gc.disable()
+    try:
+        return _analysed(source, settings, add_mixin=add_mixin, keep=keep)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _analysed(source: SourceFile, settings: Settings, *, add_mixin: bool,
+              keep: bool) -> FileResult:
+    path = source.path
     try:
         tree = parse_source(source.text, str(path))
         analysis = analyze_tree(source.text, tree, settings, path=_real_path(path),
@@ -127,9 +139,6 @@ def check_source(source: SourceFile, settings: Settings, *, add_mixin: bool = Fa
         return FileResult(path, problem=syntax_problem(path, exc))
     except (ValueError, RecursionError, MemoryError) as exc:
         return FileResult(path, problem=FileProblem(str(path), f"cannot parse: {exc}", "syntax"))
-    finally:
-        if enabled:
-            gc.enable()
     findings = [f for f in analysis.findings if code_selected(f.code, path, settings)]
     kept, silenced = split_suppressed(findings, source.text)
     return FileResult(path, kept, silenced, source=source if kept or keep else None,

@@ -13,8 +13,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 
-from .events import EventMatch, EventMatcher
+from .events import EventMatcher
 from .findings import Form
+from .matches import EventMatch
 from .scopes import bound_names
 
 __all__ = ["comprehension_bindings", "loop_bindings", "rebinding"]

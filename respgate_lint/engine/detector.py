@@ -27,11 +27,12 @@ from ..config import Settings
 from ..rules import RGT001, RGT002, RGT003
 from .apis import RESPONSES_WS, talks_only_to_responses_ws
 from .bindings import comprehension_bindings, loop_bindings, rebinding
-from .events import EventMatch, EventMatcher
+from .events import EventMatcher
 from .factories import collect_factories
 from .findings import FileAnalysis, Finding, Fix, Form, NotFixable, SiteContext, Span
 from .fixes import SiteFacts, plan_fix
 from .gates import GateModel, add_send
+from .matches import EventMatch
 from .prefilter import needle_regex
 from .reach import ModuleIndex, ProjectIndex, Reach, index_module
 from .scopes import (

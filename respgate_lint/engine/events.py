@@ -22,37 +22,15 @@ from . import calls
 from .apis import REALTIME, event_api
 from .findings import Form
 from .matches import (
-    DICT,
     HAND_OFF_CALLS,
-    JSON,
     OBJECT,
-    PASS_FIRST_ARG,
-    PASS_LAST_ARG,
-    PASS_METHODS,
-    SDK,
-    UNKNOWN,
     EventMatch,
     SendMatch,
     callee_name,
 )
 from .prefilter import required_literal
 
-__all__ = [
-    "DICT",
-    "HAND_OFF_CALLS",
-    "JSON",
-    "OBJECT",
-    "PASS_FIRST_ARG",
-    "PASS_LAST_ARG",
-    "PASS_METHODS",
-    "SDK",
-    "UNKNOWN",
-    "EventMatch",
-    "EventMatcher",
-    "ModuleFacts",
-    "SendMatch",
-    "callee_name",
-]
+__all__ = ["EventMatcher", "ModuleFacts"]
 
 # Keywords the Realtime SDKs' `conn.response.create(...)` takes; anything else (an ORM's
 # `db.response.create(call_id=...)`) is another library's method.

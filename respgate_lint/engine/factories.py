@@ -14,7 +14,8 @@ import ast
 import re
 from collections.abc import Callable
 
-from .events import EventMatch, EventMatcher
+from .events import EventMatcher
+from .matches import EventMatch
 
 __all__ = ["collect_factories"]
 

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..forms import FORM_DOCS
-from .events import SDK, UNKNOWN, SendMatch
 from .findings import Fix, Form, GateArg, NotFixable, Safety, Span
 from .gates import PAYLOAD_PARAMS, GateModel
+from .matches import SDK, UNKNOWN, SendMatch
 from .reach import Reach
 
 __all__ = ["SiteFacts", "plan_fix"]

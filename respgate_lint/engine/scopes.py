@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from ..config import Settings
 from ..sourcetext import LineIndex  # the one line model; re-exported for the detector
-from .events import EventMatch, EventMatcher, ModuleFacts
+from .events import EventMatcher, ModuleFacts
 from .gates import GateModel
+from .matches import EventMatch
 
 __all__ = [
     "Frame",

@@ -101,24 +101,17 @@ def _time_async(make: Callable[[], Any], n: int) -> float:
     return asyncio.run(run())
 
 
-def _gate_rows() -> list[dict[str, Any]]:
-    rows = []
+def _gate_cases(gate_cls: Any) -> dict[str, Callable[[], float]]:
+    """Each gate case (s per trigger) for a ``ResponseGate`` class: this checkout's, or the
+    runtime at another git ref (``--baseline``)."""
 
-    def sent_cycle() -> float:
-        gate = ResponseGate(min_interval_s=0.0, require_session_update=False)
+    def sent() -> float:
+        gate = gate_cls(min_interval_s=0.0, require_session_update=False)
         client = _EchoClient(gate.observe)
         return _time_async(lambda: gate.trigger_response("bench", client), GATE_N)
-
-    def bare_sent_cycle() -> float:
-        gate = _BareGate()
-        client = _EchoClient(gate.observe)
-        return _time_async(lambda: gate.trigger_response("bench", client), GATE_N)
-
-    rows.append(_row("trigger_response -> sent + response.done observed", "us/op",
-                     _best(sent_cycle) * 1e6, _best(bare_sent_cycle) * 1e6))
 
     def deferred() -> float:
-        gate = ResponseGate(require_session_update=False, defer_timeout_s=3600)
+        gate = gate_cls(require_session_update=False, defer_timeout_s=3600)
 
         async def go() -> float:
             await gate.trigger_response("first", _NoopClient())  # now in flight
@@ -131,27 +124,39 @@ def _gate_rows() -> list[dict[str, Any]]:
 
         return asyncio.run(go())
 
-    def bare_deferred() -> float:
-        gate = _BareGate()
-        gate.state["in_flight"] = True
-        return _time_async(lambda: gate.trigger_response("bench", _NoopClient()), GATE_N)
-
-    rows.append(_row("trigger_response -> deferred (coalesced)", "us/op",
-                     _best(deferred) * 1e6, _best(bare_deferred) * 1e6))
-
     def blocked() -> float:
-        gate = ResponseGate()
+        gate = gate_cls()
         gate.close()
         return _time_async(lambda: gate.trigger_response("bench", _NoopClient()), GATE_N)
 
-    def bare_blocked() -> float:
-        gate = _BareGate()
-        gate.state["closing"] = True
-        return _time_async(lambda: gate.trigger_response("bench", _NoopClient()), GATE_N)
+    return {"sent + response.done": sent, "deferred (coalesced)": deferred,
+            "blocked (closing)": blocked}
 
-    rows.append(_row("trigger_response -> blocked (closing)", "us/op",
-                     _best(blocked) * 1e6, _best(bare_blocked) * 1e6))
-    return rows
+
+def _bare_cases() -> dict[str, Callable[[], float]]:
+    """The same cases on a bare dict + lock gate."""
+
+    def run(**state: bool) -> Callable[[], float]:
+        def case() -> float:
+            gate = _BareGate()
+            gate.state.update(state)
+            client = _EchoClient(gate.observe) if not state else _NoopClient()
+            return _time_async(lambda: gate.trigger_response("bench", client), GATE_N)
+        return case
+
+    return {"sent + response.done": run(), "deferred (coalesced)": run(in_flight=True),
+            "blocked (closing)": run(closing=True)}
+
+
+_ROW_NAMES = {"sent + response.done": "trigger_response -> sent + response.done observed",
+              "deferred (coalesced)": "trigger_response -> deferred (coalesced)",
+              "blocked (closing)": "trigger_response -> blocked (closing)"}
+
+
+def _gate_rows() -> list[dict[str, Any]]:
+    ours, bare = _gate_cases(ResponseGate), _bare_cases()
+    return [_row(_ROW_NAMES[name], "us/op", _best(ours[name]) * 1e6, _best(bare[name]) * 1e6)
+            for name in ours]
 
 
 # -------------------------------------------------------------- registry side
@@ -273,34 +278,7 @@ def _runtime_at(ref: str, into: Path) -> ModuleType:
 
 def _per_trigger(mod: Any) -> dict[str, float]:
     """One timing of each gate case for the runtime module ``mod`` (s per trigger)."""
-    gate_cls = mod.ResponseGate
-
-    def sent() -> float:
-        gate = gate_cls(min_interval_s=0.0, require_session_update=False)
-        client = _EchoClient(gate.observe)
-        return _time_async(lambda: gate.trigger_response("bench", client), GATE_N)
-
-    def deferred() -> float:
-        gate = gate_cls(require_session_update=False, defer_timeout_s=3600)
-
-        async def go() -> float:
-            await gate.trigger_response("first", _NoopClient())
-            start = time.perf_counter()
-            for _ in range(GATE_N):
-                await gate.trigger_response("bench", _NoopClient())
-            per = (time.perf_counter() - start) / GATE_N
-            gate.close()
-            return per
-
-        return asyncio.run(go())
-
-    def blocked() -> float:
-        gate = gate_cls()
-        gate.close()
-        return _time_async(lambda: gate.trigger_response("bench", _NoopClient()), GATE_N)
-
-    return {"sent + response.done": sent(), "deferred (coalesced)": deferred(),
-            "blocked (closing)": blocked()}
+    return {name: case() for name, case in _gate_cases(mod.ResponseGate).items()}
 
 
 def compare(ref: str, rounds: int = 7) -> list[dict[str, Any]]:

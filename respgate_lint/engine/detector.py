@@ -83,7 +83,7 @@ def _load_module(path: Path, settings: Settings) -> ModuleIndex | None:
         tree = ast.parse(text, filename=str(path))
     except (OSError, SyntaxError, ValueError, UnicodeDecodeError, RecursionError):
         return None
-    walker = _Walker(text, tree, settings, path)
+    walker = _Walker(text, tree, settings, path, foreign=True)
     walker.walk()
     return walker.index
 
@@ -106,10 +106,10 @@ class _GateCallSite:
 
 class _Walker:
     def __init__(self, source: str, tree: ast.Module, settings: Settings,
-                 path: Path | None = None) -> None:
+                 path: Path | None = None, *, foreign: bool = False) -> None:
         self.tree = tree
         self.settings = settings
-        self.index = index_module(tree, settings, path)
+        self.index = index_module(tree, settings, path, foreign=foreign)
         self.sites: list[_SendSite | _GateCallSite] = []
         self.lines = LineIndex(source)
         self.facts = collect_module_facts(tree, settings)

@@ -100,7 +100,6 @@ class Fix:
     args: tuple[GateArg, ...]
     safety: Safety = Safety.SAFE
     note: str | None = None         # why unsafe (shown by check and fix)
-    gate_line: int | None = None    # where the gate it calls is defined (this file), if known
     add_mixin_to: str | None = None  # --add-mixin: the class that gets GatedResponseMixin
 
 

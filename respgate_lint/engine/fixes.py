@@ -157,7 +157,6 @@ def _build(site: SiteFacts, gate: GateModel, callee: str, span: Callable[[ast.AS
     return Fix(callee=callee, awaited=awaited, args=args,
                safety=Safety.UNSAFE if unsafe else Safety.SAFE,
                note="; ".join(unsafe) or None,
-               gate_line=gate.line if gate.path is None and not gate.reference else None,
                add_mixin_to=site.class_name if mixin_base is not None else None)
 
 

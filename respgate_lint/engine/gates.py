@@ -51,13 +51,12 @@ class GateModel:
     is_async: bool
     is_method: bool
     params: tuple[Param, ...]           # without the instance parameter
-    var_positional: bool = False
     var_keyword: bool = False
     reason_param: str | None = None
     client_param: str | None = None
     client_fallback: str | None = None  # `client = client or self.client` -> "self.client"
-    self_name: str | None = None
     path: str | None = None             # the file it was read from, when not the site's own
+    #                                     (set by the index of another module: reach.py)
     reference: bool = False             # respgate_lint.runtime's gate: sends with any client
     sends: list[SendStyle] = field(default_factory=list)
     aliases: dict[str, tuple[str, str | None]] = field(default_factory=dict)
@@ -89,12 +88,8 @@ def read_gate(node: ast.FunctionDef | ast.AsyncFunctionDef, settings: Settings, 
     positional = [(a, "positional_only") for a in args.posonlyargs]
     positional += [(a, "positional") for a in args.args]
     decorators = {_decorator_name(d) for d in node.decorator_list}
-    self_name = None
-    if is_method and positional and not decorators & {"staticmethod", "classmethod"}:
-        self_name = positional[0][0].arg
-        positional = positional[1:]
-    elif is_method and positional and "classmethod" in decorators:
-        positional = positional[1:]
+    if is_method and positional and "staticmethod" not in decorators:
+        positional = positional[1:]  # the instance (or class) parameter
     # Defaults belong to the last positional parameters (instance parameter included).
     all_positional = args.posonlyargs + args.args
     first_default = len(all_positional) - len(args.defaults)
@@ -104,8 +99,7 @@ def read_gate(node: ast.FunctionDef | ast.AsyncFunctionDef, settings: Settings, 
                for a, d in zip(args.kwonlyargs, args.kw_defaults)]
     model = GateModel(
         name=node.name, line=node.lineno, is_async=isinstance(node, ast.AsyncFunctionDef),
-        is_method=is_method, params=tuple(params), var_positional=args.vararg is not None,
-        var_keyword=args.kwarg is not None, self_name=self_name,
+        is_method=is_method, params=tuple(params), var_keyword=args.kwarg is not None,
     )
     names = [p.name for p in params]
     model.reason_param = _pick(names, settings.gate_reason_param,
@@ -232,7 +226,7 @@ REFERENCE_GATE = GateModel(
     params=(Param("reason", "positional", True), Param("client", "positional", True),
             Param("force", "keyword_only", False), Param("is_greeting", "keyword_only", False),
             Param("response", "keyword_only", False), Param("event_id", "keyword_only", False)),
-    reason_param="reason", client_param="client", self_name="self",
+    reason_param="reason", client_param="client",
     path="respgate_lint.runtime", reference=True,
     sends=[SendStyle("client", "client", method, wire) for method, wire in (
         ("send_event", "dict"), ("send_json", "dict"), ("send", "dict"), ("send", "json"),

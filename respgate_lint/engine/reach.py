@@ -33,6 +33,7 @@ class ModuleIndex:
 
     path: Path | None
     settings: Settings
+    foreign: bool = False     # another module than the one being analysed: name it in messages
     classes: dict[str, ast.ClassDef] = field(default_factory=dict)  # module level and nested
     functions: dict[str, GateModel] = field(default_factory=dict)   # module-level gates
     imports: dict[str, tuple[str, int, str | None]] = field(default_factory=dict)
@@ -43,7 +44,13 @@ class ModuleIndex:
         """The one model of a gate method (the walker adds its sends, reach reads it)."""
         model = self._methods.get(id(node))
         if model is None:
-            model = self._methods[id(node)] = read_gate(node, self.settings, is_method=True)
+            model = self._methods[id(node)] = self.labelled(
+                read_gate(node, self.settings, is_method=True))
+        return model
+
+    def labelled(self, model: GateModel) -> GateModel:
+        if self.foreign and self.path is not None:
+            model.path = str(self.path)
         return model
 
     def class_gates(self, node: ast.ClassDef) -> dict[str, GateModel]:
@@ -62,13 +69,14 @@ class Reach:
     hidden: str | None = None      # the base class that could not be read
 
 
-def index_module(tree: ast.Module, settings: Settings, path: Path | None = None) -> ModuleIndex:
+def index_module(tree: ast.Module, settings: Settings, path: Path | None = None, *,
+                 foreign: bool = False) -> ModuleIndex:
     """Classes, gate functions and imports of one module's top level (and class bodies)."""
-    index = ModuleIndex(path, settings)
+    index = ModuleIndex(path, settings, foreign)
     gates = set(settings.gate_functions)
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in gates:
-            index.functions[stmt.name] = read_gate(stmt, settings, is_method=False)
+            index.functions[stmt.name] = index.labelled(read_gate(stmt, settings, is_method=False))
         elif isinstance(stmt, ast.ImportFrom):
             for alias in stmt.names:
                 index.imports[alias.asname or alias.name] = (stmt.module or "", stmt.level,

@@ -401,3 +401,19 @@ def test_gate_sending_through_a_local_alias_of_its_client_gets_the_sites_client(
     fixed, result = fix_text(source)
     assert result.sites[0].status == "rewritten"
     assert 'await self.trigger_response("TOOL", client, force=False)' in fixed
+
+
+def test_a_gate_read_from_another_file_is_named_by_that_file(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "base.py").write_text(
+        "class Base:\n    async def trigger_response(self, reason, client):\n"
+        "        await client.send_event({'type': 'response.create'})\n")
+    (package / "bot.py").write_text(
+        "import json\nfrom .base import Base\n\n\nclass Bot(Base):\n    async def on_idle(self):\n"
+        "        await self.ws.send(json.dumps({'type': 'response.create'}))\n")
+    result = fix_file(FixTask(package / "bot.py", Settings()))
+    (site,) = result.sites
+    assert site.status == "not-fixed" and (site.why or "").startswith(NotFixable.GATE_CLIENT.value)
+    assert f"({package / 'base.py'}:2)" in (site.why or "")

@@ -21,6 +21,7 @@ from respgate_lint.runtime import (
     ResponseGate,
 )
 from respgate_lint.testing.ws_peer import CallPeer, PeerServer, ToolCall
+from tests.sdk_types import server_event_models
 
 
 class WsBridge:
@@ -288,14 +289,8 @@ def test_done_then_speech_in_one_burst_never_talks_over_the_caller():
 
 
 def test_every_event_on_the_wire_matches_the_openai_sdk_types():
+    models = server_event_models()
     realtime = pytest.importorskip("openai.types.realtime")
-    import typing
-
-    union = typing.get_args(realtime.RealtimeServerEvent)[0]
-    models = {typing.get_args(m.model_fields["type"].annotation)[0]: m
-              for m in typing.get_args(union)}
-    models["conversation.item.added"] = realtime.ConversationItemAdded
-    models["conversation.item.done"] = realtime.ConversationItemDone
     received: list[dict[str, Any]] = []
 
     async def scenario(peer: CallPeer, server: PeerServer, bridge: WsBridge) -> None:

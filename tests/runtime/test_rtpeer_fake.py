@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from respgate_lint.testing import ACTIVE_RESPONSE_CODE, PeerClosedError, RealtimePeer
+from tests.sdk_types import server_event_models
 
 
 def test_peer_protocol_basics(arun):
@@ -139,14 +140,8 @@ def _scripted_call_events() -> list[dict]:
 
 
 def test_peer_server_events_match_the_openai_sdk_types():
+    models = server_event_models()
     realtime = pytest.importorskip("openai.types.realtime")
-    import typing
-
-    union = typing.get_args(realtime.RealtimeServerEvent)[0]
-    models = {typing.get_args(m.model_fields["type"].annotation)[0]: m
-              for m in typing.get_args(union)}
-    models["conversation.item.added"] = realtime.ConversationItemAdded
-    models["conversation.item.done"] = realtime.ConversationItemDone
     events = _scripted_call_events()
     kinds = {e["type"] for e in events}
     assert {"session.created", "session.updated", "response.created", "response.done",

@@ -7,15 +7,9 @@ rich or the runtime, so the cheap entry points stay cheap.
 from __future__ import annotations
 
 import ast
-import contextlib
-import io
-import tokenize
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 from ..config import Settings
-from .compat import NEEDS_SHIM, without_type_parameters
 from .detector import analyze_tree
 from .findings import (
     FileAnalysis,
@@ -29,6 +23,7 @@ from .findings import (
     Span,
 )
 from .noqa import split_suppressed
+from .parsing import parse_source, user_code_warnings_silenced
 from .prefilter import might_have_findings
 
 __all__ = [
@@ -58,40 +53,3 @@ def analyze_source(source: str, settings: Settings, filename: str = "<unknown>",
         return FileAnalysis(skipped_by_prefilter=True)
     return analyze_tree(source, parse_source(source, filename), settings, path=path,
                         add_mixin=add_mixin)
-
-
-def parse_source(source: str | bytes, filename: str = "<unknown>") -> ast.Module:
-    """``ast.parse`` without the parser's warnings about the user's code (invalid escapes,
-    ``1(2)``): a linter reports its own findings, not stray ``SyntaxWarning`` lines."""
-    with user_code_warnings_silenced():
-        try:
-            return ast.parse(source, filename=filename)
-        except SyntaxError:
-            if not NEEDS_SHIM:
-                raise
-            text = source if isinstance(source, str) else _decode(source)
-            shimmed = without_type_parameters(text) if text is not None else None
-            if shimmed is None:
-                raise
-        try:
-            return ast.parse(shimmed, filename=filename)
-        except SyntaxError:
-            return ast.parse(source, filename=filename)  # raise the original error
-
-
-def _decode(data: bytes) -> str | None:
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding).removeprefix("\ufeff")
-    except (SyntaxError, UnicodeDecodeError, LookupError):
-        return None
-
-
-@contextlib.contextmanager
-def user_code_warnings_silenced() -> Iterator[None]:
-    """Silence what the parser and compiler say about the code being read (``SyntaxWarning``,
-    and ``DeprecationWarning`` for invalid escapes before Python 3.12)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SyntaxWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        yield

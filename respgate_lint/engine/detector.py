@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import ast
 import bisect
-import io
 import re
-import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +31,7 @@ from .findings import FileAnalysis, Finding, Fix, Form, NotFixable, SiteContext,
 from .fixes import SiteFacts, plan_fix
 from .gates import GateModel, add_send
 from .matches import EventMatch
+from .parsing import decode_source, parse_source
 from .prefilter import needle_regex
 from .reach import ModuleIndex, ProjectIndex, Reach, index_module
 from .scopes import (
@@ -77,11 +76,11 @@ def project_index(settings: Settings) -> ProjectIndex:
 def _load_module(path: Path, settings: Settings) -> ModuleIndex | None:
     """Another file's gates (signatures and how their bodies send), or None if unreadable."""
     try:
-        data = path.read_bytes()
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        text = data.decode(encoding).removeprefix("\ufeff")
-        tree = ast.parse(text, filename=str(path))
-    except (OSError, SyntaxError, ValueError, UnicodeDecodeError, RecursionError):
+        text = decode_source(path.read_bytes())
+        tree = parse_source(text, str(path)) if text is not None else None
+    except (OSError, SyntaxError, ValueError, RecursionError):
+        return None
+    if text is None or tree is None:
         return None
     walker = _Walker(text, tree, settings, path, foreign=True)
     walker.walk()

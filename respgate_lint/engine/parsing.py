@@ -20,21 +20,23 @@ __all__ = ["decode_source", "parse_source", "user_code_warnings_silenced"]
 
 def parse_source(source: str | bytes, filename: str = "<unknown>") -> ast.Module:
     """``ast.parse`` without the parser's warnings about the user's code (invalid escapes,
-    ``1(2)``): a linter reports its own findings, not stray ``SyntaxWarning`` lines."""
+    ``1(2)``): a linter reports its own findings, not stray ``SyntaxWarning`` lines. On
+    Python 3.11, 3.12 generic syntax is read through ``compat.without_type_parameters``."""
     with user_code_warnings_silenced():
         try:
             return ast.parse(source, filename=filename)
-        except SyntaxError:
+        except SyntaxError as error:
             if not NEEDS_SHIM:
                 raise
-            text = source if isinstance(source, str) else decode_source(source)
-            shimmed = without_type_parameters(text) if text is not None else None
-            if shimmed is None:
-                raise
+            original = error
+        text = source if isinstance(source, str) else decode_source(source)
+        shimmed = without_type_parameters(text) if text is not None else None
+        if shimmed is None:
+            raise original
         try:
             return ast.parse(shimmed, filename=filename)
         except SyntaxError:
-            return ast.parse(source, filename=filename)  # raise the original error
+            raise original from None
 
 
 def decode_source(data: bytes) -> str | None:

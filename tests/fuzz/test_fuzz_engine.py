@@ -19,7 +19,10 @@ from .realtime_programs import realtime_modules
 
 # hypothesmith compiles what it generates ("<string>": `1(2)` draws a SyntaxWarning); that is
 # the generator talking, not respgate.
-pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
+# hypothesmith compiles what it generates ("<string>": invalid escapes, `1(2)`); that is the
+# generator talking, not respgate, which silences the parser's warnings about user code.
+pytestmark = [pytest.mark.filterwarnings("ignore::SyntaxWarning:<string>"),
+              pytest.mark.filterwarnings("ignore::DeprecationWarning:<string>")]
 
 _ANY_PROGRAM = st.one_of(hypothesmith.from_grammar(), hypothesmith.from_node())
 

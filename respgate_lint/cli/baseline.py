@@ -11,6 +11,8 @@ import click
 from ..baseline import Baseline, fingerprints_of, relative_key, write_baseline
 from ..config import ConfigError
 from ..runner import SettingsResolver, check_paths
+from .inputs import warn_empty
+from .terminal import escape_text, shown
 
 __all__ = ["baseline"]
 
@@ -45,14 +47,16 @@ def baseline(paths: tuple[Path, ...], output: Path, exclude: tuple[str, ...],
     root = output.resolve().parent
     counts: Counter = Counter()
     problems = 0
-    for result in check_paths(paths or (Path("."),), resolver, exclude):
+    for result in check_paths(paths or (Path("."),), resolver, exclude, on_empty=warn_empty):
         if result.problem is not None:
-            click.echo(f"respgate: {result.problem} (not in the baseline)", err=True)
+            click.echo(f"respgate: {escape_text(str(result.problem))} (not in the baseline)",
+                       err=True)
             problems += 1
         elif result.findings and result.source is not None:
             key = relative_key(result.path, root)
             counts.update(fingerprints_of(result.findings, result.source.text, key))
     write_baseline(Baseline(root, counts), output)
     total = sum(counts.values())
-    click.echo(f"Wrote {total} finding{'s' if total != 1 else ''} to {output}.", err=True)
+    click.echo(f"Wrote {total} finding{'s' if total != 1 else ''} to {shown(str(output))}.",
+               err=True)
     sys.exit(1 if problems else 0)

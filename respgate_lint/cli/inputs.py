@@ -9,6 +9,7 @@ folder. ``--stdin-filename`` alone (no PATH) also means stdin, as in ruff.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -46,7 +47,7 @@ def stdin_name(paths: tuple[Path, ...], stdin_filename: Path | None) -> Path | N
 
 def read_stdin() -> bytes:
     """All of stdin, as bytes (decoded later, as Python decodes a file)."""
-    return click.get_binary_stream("stdin").read()
+    return sys.stdin.buffer.read()
 
 
 def warn_empty(path: Path) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
+from collections.abc import Iterable
 from typing import Any, TextIO
 
 __all__ = ["SafeOutput", "color_wanted", "escape_text", "replace_surrogates", "shown",
@@ -105,6 +106,12 @@ class SafeOutput:
                 self.error = exc
         return len(text)
 
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            if self.error is not None:
+                return
+            self.write(line)
+
     def write_bytes(self, data: bytes) -> None:
         """Bytes as they are (a diff of a latin-1 file stays latin-1)."""
         if self.error is None:
@@ -147,7 +154,7 @@ class SafeOutput:
         if self.broken_pipe:
             return max(code, 1)
         reason = self.error.strerror or str(self.error)
-        sys.stderr.write(f"respgate: cannot write the report to stdout: {reason}\n")
+        sys.stderr.write(f"respgate: cannot write to stdout: {reason}\n")
         return 2
 
 

@@ -116,9 +116,8 @@ def test_fix_stdin_writes_the_fixed_source_to_stdout_and_the_report_to_stderr(
 
 
 def test_fix_stdin_diff_names_the_file(tree: Path, feed) -> None:
-    run = feed(["fix", "--diff", "--stdin-filename", "pkg/bridge.py", "-"],
-                        tree, BYPASSES)
-    assert run.stdout.startswith("--- a/pkg/bridge.py\n+++ b/pkg/bridge.py\n@@ ")
+    run = feed(["fix", "--diff", "--stdin-filename", "app/bridge.py", "-"], tree, BYPASSES)
+    assert run.stdout.startswith("--- a/app/bridge.py\n+++ b/app/bridge.py\n@@ ")
     assert "+        await self.trigger_response(" in run.stdout
     assert run.exit_code == 1 and "would rewrite" in run.stderr
 

@@ -54,9 +54,24 @@ def baseline(paths: tuple[Path, ...], output: Path, exclude: tuple[str, ...],
             problems += 1
         elif result.findings and result.source is not None:
             key = relative_key(result.path, root)
+            if not _encodable(key):
+                click.echo(f"respgate: {shown(key)}: file name is not valid UTF-8; its "
+                           "findings cannot be recorded in the baseline (rename the file)",
+                           err=True)
+                problems += 1
+                continue
             counts.update(fingerprints_of(result.findings, result.source.text, key))
     write_baseline(Baseline(root, counts), output)
     total = sum(counts.values())
     click.echo(f"Wrote {total} finding{'s' if total != 1 else ''} to {shown(str(output))}.",
                err=True)
     sys.exit(1 if problems else 0)
+
+
+def _encodable(key: str) -> bool:
+    """The baseline is UTF-8 JSON: a name with undecodable bytes cannot be a key in it."""
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

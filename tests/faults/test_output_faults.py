@@ -266,3 +266,11 @@ def test_duplicates_as_a_process(tmp_path: Path) -> None:
     assert check.out.count(": RGT001 ") == 1
     fixed = run_process(["fix", "src/bridge.py", "src"], tmp_path)
     assert fixed.out.count("rewritten as") == 1 and fixed.code == 0
+
+
+def test_baseline_names_a_non_utf8_file_and_keeps_the_rest(odd_names: Path, invoke) -> None:
+    run = invoke(["baseline", ".", "-o", "base.json"], odd_names)
+    assert run.code == 1
+    assert "caf\\xe9.py: file name is not valid UTF-8" in run.err
+    doc = json.loads((odd_names / "base.json").read_text(encoding="utf-8"))
+    assert len(doc["findings"]) == len(NAMES) - 1

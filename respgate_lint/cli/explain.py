@@ -12,10 +12,14 @@ from __future__ import annotations
 import sys
 import textwrap
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import click
 
 from ..rules import RULES, Rule, get_rule
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .terminal import SafeOutput
 
 __all__ = ["explain", "render_all_markdown", "render_rule"]
 

@@ -11,7 +11,6 @@ complete ``b.py``. The site lines and the summary go to stderr.
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import Any
 
 from ..config import Settings

@@ -15,11 +15,11 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from respgate_lint.codemods.fixer import FileFix
+from respgate_lint.codemods.rewrite import Site
 
 from respgate_lint.cli.fix_output import FixReporter, Progress
 from respgate_lint.cli.terminal import color_wanted
-from respgate_lint.codemods.fixer import FileFix
-from respgate_lint.codemods.rewrite import Site
 
 from .conftest import BYPASSES, make_file, run_process
 

@@ -12,17 +12,30 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from respgate_lint.cli import cli
 from respgate_lint.cli.output.text import _excerpt
 from respgate_lint.cli.terminal import SafeOutput, escape_text, shown
 from respgate_lint.runner import SettingsResolver, iter_files
-
-from tests.cli.conftest import BYPASSES, invoke, make_file, run_process  # noqa: F401 - fixture
+from tests.cli.conftest import BYPASSES, Run, make_file, run_process
 
 SEND = 'async def f(c):\n    await c.send_event({"type": "response.create"})\n'
 FIXABLE = ('from respgate_lint.runtime import GatedResponseMixin\n\n'
            'class Bridge(GatedResponseMixin):\n    async def on_done(self):\n'
            '        await self.client.send_event({"type": "response.create"})\n')
+
+@pytest.fixture
+def invoke(monkeypatch: pytest.MonkeyPatch):
+    """``invoke(args, cwd)`` through click's runner (as tests/cli's fixture of that name)."""
+
+    def run(args: list[str], cwd: Path) -> Run:
+        monkeypatch.chdir(cwd)
+        result = CliRunner().invoke(cli, args, catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
 
 NAMES = [b"caf\xe9.py", b"new\nline.py", b"esc\x1b[31mred.py", b"::error title=x::y.py",
          b"rtl\xe2\x80\xaeyp.py", b"ok.py"]
@@ -166,7 +179,7 @@ def _tree(folder: Path, count: int = 40) -> Path:
 def _run_with_stdout(args: list[str], cwd: Path, stdout: int) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     return subprocess.run([sys.executable, "-m", "respgate_lint", *args], cwd=cwd, env=env,
-                          stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120)
+                          stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120, check=False)
 
 
 def _closed_pipe() -> int:

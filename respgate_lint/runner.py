@@ -173,10 +173,11 @@ def code_selected(code: str, path: Path, settings: Settings) -> bool:
 
 
 def iter_files(paths: Iterable[str | Path], resolver: SettingsResolver,
-               exclude: Iterable[str] = ()) -> Iterator[tuple[Path, Settings] | FileProblem]:
+               exclude: Iterable[str] = (), *, respect_gitignore: bool = True,
+               ) -> Iterator[tuple[Path, Settings] | FileProblem]:
     """Discovered files with their settings (``[tool.respgate] exclude`` applied), in a
     stable order; paths that cannot be listed become problems. Raises ConfigError."""
-    for item in discover(paths, tuple(exclude)):
+    for item in discover(paths, tuple(exclude), respect_gitignore=respect_gitignore):
         if isinstance(item, FileProblem):
             yield item
             continue
@@ -187,10 +188,11 @@ def iter_files(paths: Iterable[str | Path], resolver: SettingsResolver,
 
 
 def check_paths(paths: Iterable[str | Path], resolver: SettingsResolver,
-                exclude: Iterable[str] = (), *, keep: bool = False) -> Iterator[FileResult]:
+                exclude: Iterable[str] = (), *, keep: bool = False,
+                respect_gitignore: bool = True) -> Iterator[FileResult]:
     """One result per discovered file, in a stable order (streaming). ``keep``: results with
     findings also hold their tree (the caller drops it when done)."""
-    for item in iter_files(paths, resolver, exclude):
+    for item in iter_files(paths, resolver, exclude, respect_gitignore=respect_gitignore):
         if isinstance(item, FileProblem):
             yield FileResult(Path(item.path), problem=item)
             continue

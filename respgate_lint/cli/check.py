@@ -41,6 +41,9 @@ def _codes(values: tuple[str, ...]) -> list[str]:
               help="Never report these codes or prefixes; replaces [tool.respgate] ignore.")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files or folders matching GLOB (repeatable); adds to the defaults.")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
+              help="Skip files and folders git ignores (.gitignore, .git/info/exclude) when "
+                   "walking folders; files named on the command line are always checked.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this pyproject.toml instead of the nearest one.")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -54,7 +57,8 @@ def _codes(values: tuple[str, ...]) -> list[str]:
                    "definition respgate cannot read).")
 def check(paths: tuple[Path, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...],
           exclude: tuple[str, ...], config_file: Path | None, baseline_file: Path | None,
-          statistics: bool, exit_zero: bool, add_noqa: bool, verbose: bool) -> None:
+          statistics: bool, exit_zero: bool, add_noqa: bool, verbose: bool,
+          respect_gitignore: bool) -> None:
     """Report every response.create send that bypasses the gate.
 
     \b
@@ -73,7 +77,8 @@ def check(paths: tuple[Path, ...], fmt: str, select: tuple[str, ...], ignore: tu
         overrides["ignore"] = _codes(ignore)
     code = run_check(paths or (Path("."),), fmt=fmt, overrides=overrides, exclude=exclude,
                      config_file=config_file, baseline_file=baseline_file,
-                     statistics=statistics, add_noqa=add_noqa, verbose=verbose)
+                     statistics=statistics, add_noqa=add_noqa, verbose=verbose,
+                     respect_gitignore=respect_gitignore)
     sys.exit(0 if exit_zero and code == 1 else code)
 
 
@@ -81,7 +86,8 @@ def run_check(paths: tuple[Path, ...], *, fmt: str = "text",
               overrides: dict[str, Any] | None = None,
               exclude: tuple[str, ...] = (), config_file: Path | None = None,
               baseline_file: Path | None = None, statistics: bool = False,
-              add_noqa: bool = False, verbose: bool = False) -> int:
+              add_noqa: bool = False, verbose: bool = False,
+              respect_gitignore: bool = True) -> int:
     """Check, filter by baseline, then report or mark; returns the exit code (0 or 1)."""
     if config_file is not None and not config_file.is_file():
         raise ConfigError(f"{config_file}: no such configuration file")
@@ -97,7 +103,8 @@ def run_check(paths: tuple[Path, ...], *, fmt: str = "text",
     budget = Counter(baseline.counts) if baseline else Counter()
     checked_keys: set[str] = set()
     matched = 0
-    for result in check_paths(paths, resolver, exclude, keep=fmt == "sarif"):
+    for result in check_paths(paths, resolver, exclude, keep=fmt == "sarif",
+                              respect_gitignore=respect_gitignore):
         if result.tree is not None:  # SARIF: each site's fix from this one analysis
             from .output.sarif import replacements_for
 

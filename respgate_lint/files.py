@@ -120,7 +120,7 @@ def discover(paths: Iterable[str | Path], exclude: Iterable[str] = (),
         try:
             mode = os.stat(path).st_mode
         except OSError as exc:
-            yield FileProblem(str(path), _broken_link(exc), "read")
+            yield FileProblem(str(path), _broken_link(exc, path), "read")
             continue
         if stat.S_ISDIR(mode):
             yield from _walk(path, patterns, git, say)
@@ -193,7 +193,7 @@ def _regular(entry: os.DirEntry, path: Path, say: Callable[[str], None]) -> Path
     try:
         mode = entry.stat().st_mode
     except OSError as exc:
-        return FileProblem(str(path), _broken_link(exc), "read")
+        return FileProblem(str(path), _broken_link(exc, path), "read")
     if stat.S_ISREG(mode):
         return path
     kind = _special_kind(mode)
@@ -209,10 +209,11 @@ def _special_kind(mode: int) -> str | None:
     return next((name for test, name in _SPECIAL_KINDS if test(mode)), "not a regular file")
 
 
-def _broken_link(exc: OSError) -> str:
+def _broken_link(exc: OSError, path: Path) -> str:
+    """The one-line reason a path cannot be opened, naming a looping or dangling link."""
     if exc.errno == errno.ELOOP:
         return "cannot read: symlink loop (too many levels of symbolic links)"
-    if exc.errno == errno.ENOENT:
+    if exc.errno == errno.ENOENT and os.path.islink(path):
         return "cannot read: broken symlink (its target does not exist)"
     return f"cannot read: {exc.strerror or exc}"
 
@@ -231,7 +232,7 @@ def read_source(path: Path, max_size: int = MAX_FILE_SIZE) -> SourceFile | FileP
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
-        return FileProblem(str(path), _broken_link(exc), "read")
+        return FileProblem(str(path), _broken_link(exc, path), "read")
     try:
         with open(fd, "rb", closefd=True) as handle:
             st = os.fstat(fd)

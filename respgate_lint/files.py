@@ -147,12 +147,14 @@ def _walk(top: Path, patterns: tuple[str, ...], git: GitIgnored | None,
         if entry is None:
             stack.pop()
             continue
+        if entry.name in ignored:
+            continue
         path = Path(entry.path)
-        real = os.path.join(real_folder, entry.name)
-        if is_excluded(path, patterns) or real in ignored:
+        if is_excluded(path, patterns):
             continue
         try:
             if entry.is_dir(follow_symlinks=False):
+                real = os.path.join(real_folder, entry.name)
                 nested = git is not None and os.path.lexists(os.path.join(real, ".git"))
                 inner = _listing(path, real, git.root_of(real) if nested else root, git)
                 if isinstance(inner, FileProblem):
@@ -181,7 +183,7 @@ def _listing(folder: Path, real: str, root: str | None,
         return FileProblem(str(folder), f"cannot list folder: {exc.strerror or exc}", "read")
     if any(e.name == "pyvenv.cfg" for e in entries):
         return None
-    ignored = git.ignored_in(root) if git is not None and root is not None else frozenset()
+    ignored = git.ignored_in(root).get(real, frozenset()) if git and root else frozenset()
     return iter(entries), real, root, ignored
 
 

@@ -29,12 +29,15 @@ class GitIgnored:
     def __init__(self) -> None:
         self._git = shutil.which("git")
         self._roots: dict[str, str | None] = {}         # real folder -> its work tree root
-        self._ignored: dict[str, frozenset[str]] = {}   # root -> absolute ignored paths
+        self._ignored: dict[str, dict[str, frozenset[str]]] = {}   # root -> folder -> names
 
     def ignored(self, real_path: str, root: str | None) -> bool:
         """Whether git ignores ``real_path`` (absolute, symlink-free) in work tree ``root``
         (from ``root_of``; None: not in a work tree, nothing is ignored)."""
-        return root is not None and real_path in self.ignored_in(root)
+        if root is None:
+            return False
+        folder, name = os.path.split(real_path)
+        return name in self.ignored_in(root).get(folder, ())
 
     def root_of(self, real_folder: str) -> str | None:
         """The work tree holding ``real_folder``, or None (not in one, or no git)."""
@@ -53,14 +56,18 @@ class GitIgnored:
         root = out.decode("utf-8", "surrogateescape").strip()
         return os.path.realpath(root) if root else None
 
-    def ignored_in(self, root: str) -> frozenset[str]:
-        """Every ignored file and wholly ignored folder of the work tree, as absolute paths."""
+    def ignored_in(self, root: str) -> dict[str, frozenset[str]]:
+        """Every ignored file and wholly ignored folder of the work tree: the names ignored
+        in each folder, by the folder's absolute path (a walk looks up a folder once)."""
         if root not in self._ignored:
             out = self._run(["ls-files", "--others", "--ignored", "--exclude-standard",
                              "--directory", "-z"], root)
-            names = out.split(b"\0") if out else []
-            self._ignored[root] = frozenset(
-                os.path.join(root, os.fsdecode(name).rstrip("/")) for name in names if name)
+            by_folder: dict[str, set[str]] = {}
+            for raw in (out or b"").split(b"\0"):
+                if raw:
+                    folder, name = os.path.split(os.path.join(root, os.fsdecode(raw).rstrip("/")))
+                    by_folder.setdefault(folder, set()).add(name)
+            self._ignored[root] = {k: frozenset(v) for k, v in by_folder.items()}
         return self._ignored[root]
 
     def _run(self, args: list[str], cwd: str) -> bytes | None:

@@ -158,7 +158,7 @@ def _add_noqa(report: Report) -> int:
         if problem is not None:
             click.echo(f"respgate: {problem}", err=True)
             failed = True
-        elif count:
+        if count:   # comments were written even when a finding stays
             added += count
             files += 1
     click.echo(f"Added {added} noqa comment{'s' if added != 1 else ''} "

@@ -192,19 +192,20 @@ def code_selected(code: str, path: Path, settings: Settings) -> bool:
 
 
 def iter_files(paths: Iterable[str | Path], resolver: SettingsResolver,
-               exclude: Iterable[str] = (), *,
+               exclude: Iterable[str] = (), *, respect_gitignore: bool = True,
                on_empty: Callable[[Path], None] | None = None,
                ) -> Iterator[tuple[Path, Settings] | FileProblem]:
     """Discovered files with their settings (``[tool.respgate] exclude`` applied), in a
     stable order, each file once (by identity: the same file named twice, or reached through
     a folder and by name, or through a symlink, is yielded under its first name); paths that
     cannot be listed become problems. ``on_empty(path)`` is called for a given path that
-    exists but holds no Python file to check. Raises ConfigError."""
+    exists but holds no Python file to check; ``respect_gitignore``: as for ``discover``.
+    Raises ConfigError."""
     exclude = tuple(exclude)
     seen: set[object] = set()
     for root in paths:
         found = False
-        for item in discover([root], exclude):
+        for item in discover([root], exclude, respect_gitignore=respect_gitignore):
             if isinstance(item, FileProblem):
                 found = True   # said already: no "no Python files" on top of the problem
                 if ("problem", item.path) not in seen:
@@ -220,7 +221,8 @@ def iter_files(paths: Iterable[str | Path], resolver: SettingsResolver,
                 continue
             seen.add(identity)
             yield item, settings
-        if not found and on_empty is not None:
+        # a FIFO or device named on the command line got its own note from discover()
+        if not found and on_empty is not None and (os.path.isdir(root) or os.path.isfile(root)):
             on_empty(Path(root))
 
 
@@ -267,11 +269,13 @@ def stdin_settings(name: Path, resolver: SettingsResolver,
 
 def check_paths(paths: Iterable[str | Path], resolver: SettingsResolver,
                 exclude: Iterable[str] = (), *, keep: bool = False,
-                on_empty: Callable[[Path], None] | None = None) -> Iterator[FileResult]:
+                on_empty: Callable[[Path], None] | None = None,
+                respect_gitignore: bool = True) -> Iterator[FileResult]:
     """One result per discovered file, in a stable order (streaming). ``keep``: results with
-    findings also hold their tree (the caller drops it when done); ``on_empty``: as for
-    ``iter_files``."""
-    for item in iter_files(paths, resolver, exclude, on_empty=on_empty):
+    findings also hold their tree (the caller drops it when done); ``on_empty``,
+    ``respect_gitignore``: as for ``iter_files``."""
+    for item in iter_files(paths, resolver, exclude, on_empty=on_empty,
+                            respect_gitignore=respect_gitignore):
         if isinstance(item, FileProblem):
             yield FileResult(Path(item.path), problem=item)
             continue

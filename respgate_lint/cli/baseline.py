@@ -25,10 +25,13 @@ DEFAULT_BASELINE = Path(".respgate-baseline.json")
               default=DEFAULT_BASELINE, show_default=True, help="Baseline file to write.")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files or folders matching GLOB (repeatable); adds to the defaults.")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
+              help="Skip files and folders git ignores (.gitignore, .git/info/exclude) when "
+                   "walking folders; files named on the command line are always checked.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this pyproject.toml instead of the nearest one.")
 def baseline(paths: tuple[Path, ...], output: Path, exclude: tuple[str, ...],
-             config_file: Path | None) -> None:
+             config_file: Path | None, respect_gitignore: bool) -> None:
     """Write a baseline of the current findings (exit 1 if a file could not be checked).
 
     Findings are fingerprinted by file (relative to the baseline's folder), code, enclosing
@@ -47,7 +50,8 @@ def baseline(paths: tuple[Path, ...], output: Path, exclude: tuple[str, ...],
     root = output.resolve().parent
     counts: Counter = Counter()
     problems = 0
-    for result in check_paths(paths or (Path("."),), resolver, exclude, on_empty=warn_empty):
+    for result in check_paths(paths or (Path("."),), resolver, exclude, on_empty=warn_empty,
+                              respect_gitignore=respect_gitignore):
         if result.problem is not None:
             click.echo(f"respgate: {escape_text(str(result.problem))} (not in the baseline)",
                        err=True)

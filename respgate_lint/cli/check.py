@@ -52,6 +52,9 @@ def _codes(values: tuple[str, ...]) -> list[str]:
               help="Never report these codes or prefixes; replaces [tool.respgate] ignore.")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files or folders matching GLOB (repeatable); adds to the defaults.")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
+              help="Skip files and folders git ignores (.gitignore, .git/info/exclude) when "
+                   "walking folders; files named on the command line are always checked.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this pyproject.toml instead of the nearest one.")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -67,7 +70,7 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 def check(paths: tuple[Path, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...],
           exclude: tuple[str, ...], config_file: Path | None, baseline_file: Path | None,
           statistics: bool, exit_zero: bool, add_noqa: bool, verbose: bool,
-          stdin_filename: Path | None) -> None:
+          stdin_filename: Path | None, respect_gitignore: bool) -> None:
     """Report every response.create send that bypasses the gate.
 
     \b
@@ -90,7 +93,8 @@ def check(paths: tuple[Path, ...], fmt: str, select: tuple[str, ...], ignore: tu
         raise click.UsageError("--add-noqa edits files in place; it cannot read stdin")
     code = run_check(paths or (Path("."),), fmt=fmt, overrides=overrides, exclude=exclude,
                      config_file=config_file, baseline_file=baseline_file,
-                     statistics=statistics, add_noqa=add_noqa, verbose=verbose, stdin=stdin)
+                     statistics=statistics, add_noqa=add_noqa, verbose=verbose, stdin=stdin,
+                     respect_gitignore=respect_gitignore)
     sys.exit(0 if exit_zero and code == 1 else code)
 
 
@@ -98,7 +102,8 @@ def run_check(paths: tuple[Path, ...], *, fmt: str = "text",
               overrides: dict[str, Any] | None = None,
               exclude: tuple[str, ...] = (), config_file: Path | None = None,
               baseline_file: Path | None = None, statistics: bool = False,
-              add_noqa: bool = False, verbose: bool = False, stdin: Path | None = None) -> int:
+              add_noqa: bool = False, verbose: bool = False, stdin: Path | None = None,
+              respect_gitignore: bool = True) -> int:
     """Check, filter by baseline, then report or mark; returns the exit code (0 or 1; 2 when
     the report could not be written). ``stdin``: check the source on stdin under this name
     instead of ``paths``."""
@@ -116,7 +121,8 @@ def run_check(paths: tuple[Path, ...], *, fmt: str = "text",
     budget = Counter(baseline.counts) if baseline else Counter()
     checked_keys: set[str] = set()
     matched = 0
-    for result in _results(paths, resolver, exclude, keep=fmt == "sarif", stdin=stdin):
+    for result in _results(paths, resolver, exclude, keep=fmt == "sarif", stdin=stdin,
+                           respect_gitignore=respect_gitignore):
         if result.tree is not None:  # SARIF: each site's fix from this one analysis
             from .output.sarif import replacements_for
 
@@ -154,10 +160,12 @@ def run_check(paths: tuple[Path, ...], *, fmt: str = "text",
 
 
 def _results(paths: tuple[Path, ...], resolver: SettingsResolver, exclude: tuple[str, ...], *,
-             keep: bool, stdin: Path | None) -> Iterator[FileResult]:
+             keep: bool, stdin: Path | None, respect_gitignore: bool = True
+             ) -> Iterator[FileResult]:
     """The files' results, or the one result of the source on stdin."""
     if stdin is None:
-        yield from check_paths(paths, resolver, exclude, keep=keep, on_empty=warn_empty)
+        yield from check_paths(paths, resolver, exclude, keep=keep, on_empty=warn_empty,
+                               respect_gitignore=respect_gitignore)
         return
     settings = stdin_settings(stdin, resolver, exclude)
     if settings is None:   # the name is excluded: nothing to check, as for a file
@@ -188,7 +196,7 @@ def _add_noqa(report: Report, out: SafeOutput) -> int:
         if problem is not None:
             click.echo(f"respgate: {escape_text(str(problem))}", err=True)
             failed = True
-        elif count:
+        if count:   # comments were written even when a finding stays
             added += count
             files += 1
     out.write(f"Added {added} noqa comment{'s' if added != 1 else ''} "

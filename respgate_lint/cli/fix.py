@@ -40,6 +40,9 @@ __all__ = ["fix"]
                    "with why); by default they are reported and withheld.")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files or folders matching GLOB (repeatable); adds to the defaults.")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
+              help="Skip files and folders git ignores (.gitignore, .git/info/exclude) when "
+                   "walking folders; files named on the command line are always checked.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this pyproject.toml instead of the nearest one.")
 @click.option("--quiet", "-q", is_flag=True,
@@ -50,7 +53,7 @@ __all__ = ["fix"]
 @stdin_option
 def fix(paths: tuple[Path, ...], diff: bool, jobs: int, add_mixin: bool, unsafe_fixes: bool,
         exclude: tuple[str, ...], config_file: Path | None, quiet: bool,
-        explain_reasons: bool, stdin_filename: Path | None) -> None:
+        explain_reasons: bool, stdin_filename: Path | None, respect_gitignore: bool) -> None:
     """Rewrite response.create sends that bypass the gate into gated calls.
 
     Each fixable send becomes a call of the gate it can reach, built from that gate's
@@ -94,7 +97,7 @@ def fix(paths: tuple[Path, ...], diff: bool, jobs: int, add_mixin: bool, unsafe_
     problems: list[tuple[Path, str]] = []
     tasks = list(_tasks(paths or (Path("."),), resolver, exclude, problems,
                         add_mixin=add_mixin, unsafe_fixes=unsafe_fixes, diff=diff,
-                        task_type=FixTask))
+                        task_type=FixTask, respect_gitignore=respect_gitignore))
     reporter = FixReporter(diff_mode=diff, quiet=quiet, explain_reasons=explain_reasons or diff)
     for path, message in problems:
         reporter.problem(path, message)
@@ -106,8 +109,9 @@ def fix(paths: tuple[Path, ...], diff: bool, jobs: int, add_mixin: bool, unsafe_
 
 def _tasks(paths: Iterable[Path], resolver: SettingsResolver, exclude: tuple[str, ...],
            problems: list[tuple[Path, str]], *, add_mixin: bool, unsafe_fixes: bool, diff: bool,
-           task_type: type) -> Iterator[object]:
-    for item in iter_files(paths, resolver, exclude, on_empty=warn_empty):
+           task_type: type, respect_gitignore: bool = True) -> Iterator[object]:
+    for item in iter_files(paths, resolver, exclude, on_empty=warn_empty,
+                           respect_gitignore=respect_gitignore):
         if isinstance(item, FileProblem):
             problems.append((Path(item.path), item.message))
             continue

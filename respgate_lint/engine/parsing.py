@@ -14,6 +14,7 @@ import tokenize
 import warnings
 from collections.abc import Iterator
 
+from .chains import parse_flat
 from .compat import NEEDS_SHIM, without_type_parameters
 
 __all__ = ["decode_source", "newer_syntax_hint", "parse_source", "user_code_warnings_silenced"]
@@ -22,7 +23,20 @@ __all__ = ["decode_source", "newer_syntax_hint", "parse_source", "user_code_warn
 def parse_source(source: str | bytes, filename: str = "<unknown>") -> ast.Module:
     """``ast.parse`` without the parser's warnings about the user's code (invalid escapes,
     ``1(2)``): a linter reports its own findings, not stray ``SyntaxWarning`` lines. On
-    Python 3.11, 3.12 generic syntax is read through ``compat.without_type_parameters``."""
+    Python 3.11, 3.12 generic syntax is read through ``compat.without_type_parameters``.
+    A chain of thousands of ``elif`` branches, too deep for ``ast.parse``, is read flat
+    (``chains.parse_flat``) into the same tree."""
+    try:
+        return _parse(source, filename)
+    except (RecursionError, MemoryError):
+        text = source if isinstance(source, str) else decode_source(source)
+        tree = parse_flat(text, lambda flat: _parse(flat, filename)) if text else None
+        if tree is None:
+            raise
+        return tree
+
+
+def _parse(source: str | bytes, filename: str) -> ast.Module:
     with user_code_warnings_silenced():
         try:
             return ast.parse(source, filename=filename)

@@ -250,6 +250,13 @@ def read_source(path: Path, max_size: int = MAX_FILE_SIZE) -> SourceFile | FileP
         return FileProblem(str(path), f"cannot read: {exc.strerror or exc}", "read")
     if len(data) > max_size:   # grew while being read, or a size the kernel does not know
         return _too_big(path, None, max_size)
+    return source_from_bytes(data, path, st)
+
+
+def source_from_bytes(data: bytes, path: Path,
+                      st: os.stat_result | None = None) -> SourceFile | FileProblem:
+    """Decode bytes as Python does (BOM, then coding cookie, then UTF-8); used for files and
+    for source read from stdin (``path`` is then the name it stands for)."""
     if b"\0" in data:
         return FileProblem(str(path), "binary file (contains NUL bytes); not Python source", "decode")
     try:
@@ -260,9 +267,8 @@ def read_source(path: Path, max_size: int = MAX_FILE_SIZE) -> SourceFile | FileP
     except (UnicodeDecodeError, LookupError) as exc:
         return FileProblem(str(path), f"cannot decode as {_encoding_name(exc)}: {exc}; "
                                       "add a coding cookie or convert the file to UTF-8", "decode")
-    if text.startswith("\ufeff"):  # a BOM under an explicit utf-8 cookie
-        text = text[1:]
-    return SourceFile(path, data, text, encoding, st)
+    # a BOM under an explicit utf-8 cookie is not part of the text
+    return SourceFile(path, data, text.removeprefix("\ufeff"), encoding, st)
 
 
 def _too_big(path: Path, size: int | None, limit: int) -> FileProblem:

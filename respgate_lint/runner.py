@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import ast
 import gc
-import io
 import os
 import sys
-import tokenize
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,7 +32,7 @@ from .engine import (
     split_suppressed,
 )
 from .engine.parsing import newer_syntax_hint
-from .files import FileProblem, SourceFile, discover, is_excluded, read_source
+from .files import FileProblem, SourceFile, discover, is_excluded, read_source, source_from_bytes
 from .sourcetext import split_lines
 
 __all__ = [
@@ -239,18 +237,7 @@ def _identity(path: Path) -> object:
 def stdin_source(data: bytes, name: Path) -> SourceFile | FileProblem:
     """Source read from stdin, decoded as Python decodes a file (BOM, coding cookie, UTF-8),
     named ``name`` (``--stdin-filename``, or ``-``)."""
-    if b"\0" in data:
-        return FileProblem(str(name), "binary input (contains NUL bytes); not Python source",
-                           "decode")
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        text = data.decode(encoding)
-    except SyntaxError as exc:
-        return FileProblem(str(name), f"cannot decode: {exc.msg}", "decode")
-    except (UnicodeDecodeError, LookupError) as exc:
-        return FileProblem(str(name), f"cannot decode: {exc}; add a coding cookie or send "
-                                      "UTF-8", "decode")
-    return SourceFile(name, data, text.removeprefix("\ufeff"), encoding)
+    return source_from_bytes(data, name)
 
 
 def stdin_settings(name: Path, resolver: SettingsResolver,

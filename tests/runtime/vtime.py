@@ -21,8 +21,9 @@ import time
 from collections.abc import Coroutine
 from typing import Any
 
-# A loop with nothing scheduled can only be woken by another thread; it is allowed to
-# wait for one this long in real time before the run is declared hung.
+# A loop with nothing scheduled can only be woken by another thread, and a loop that only
+# runs callbacks never lets the clock move: either is declared hung after this long in
+# real time (the scenario's own timeout is virtual and would never fire).
 _IDLE_REAL_LIMIT_S = 30.0
 
 
@@ -32,10 +33,15 @@ class _VirtualSelector(selectors.DefaultSelector):  # type: ignore[misc, valid-t
     def __init__(self) -> None:
         super().__init__()
         self.now = 1000.0  # far from 0: float steps stay exact enough at this scale
+        self._real_at_last_advance = time.monotonic()
 
     def select(self, timeout: float | None = None) -> list[Any]:
         ready = super().select(0)
         if ready or timeout == 0:
+            # Callbacks keep the loop busy and the clock still: fine for a while, but a
+            # timer re-armed at 0 s forever (a due that is never "due") is a hang.
+            if time.monotonic() - self._real_at_last_advance > _IDLE_REAL_LIMIT_S:
+                raise RuntimeError("virtual-time loop spinning without ever waiting (a hang)")
             return ready
         if timeout is None:  # no timer at all: only another thread can wake the loop
             started = time.monotonic()
@@ -44,6 +50,7 @@ class _VirtualSelector(selectors.DefaultSelector):  # type: ignore[misc, valid-t
                 raise RuntimeError("virtual-time loop idle with nothing scheduled (a hang)")
             return ready
         self.now += timeout
+        self._real_at_last_advance = time.monotonic()
         return []
 
 

@@ -139,6 +139,7 @@ def _scripted_call_events() -> list[dict]:
     return asyncio.run(asyncio.wait_for(scenario(), 5))
 
 
+@pytest.mark.slow
 def test_peer_server_events_match_the_openai_sdk_types():
     models = server_event_models()
     realtime = pytest.importorskip("openai.types.realtime")

@@ -317,6 +317,7 @@ def test_every_event_on_the_wire_matches_the_openai_sdk_types():
         realtime.ResponseCreateEvent.model_validate(create)
 
 
+@pytest.mark.slow
 def test_the_gate_sends_through_the_openai_sdk_connection():
     sdk = pytest.importorskip("openai.resources.realtime.realtime")
 

@@ -68,7 +68,7 @@ def _hooks_committed() -> bool:
     if shutil.which("git") is None or not (REPO / ".git").exists():
         return False
     listed = subprocess.run(["git", "ls-files", ".pre-commit-hooks.yaml"], cwd=REPO,
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, check=False)
     return listed.returncode == 0 and listed.stdout.strip() == ".pre-commit-hooks.yaml"
 
 
@@ -94,7 +94,7 @@ def _pre_commit(*args: str, cwd: Path, home: Path) -> subprocess.CompletedProces
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "GIT_"))}
     env.update(PRE_COMMIT_HOME=str(home), NO_COLOR="1")
     done = subprocess.run([sys.executable, "-m", "pre_commit", *args, "--color", "never"],
-                          cwd=cwd, env=env, capture_output=True, text=True, timeout=540)
+                          cwd=cwd, env=env, capture_output=True, check=False, text=True, timeout=540)
     log = done.stdout + done.stderr
     if done.returncode == 3 and "pip" in log and any(m in log for m in _NO_INDEX):
         pytest.skip("pre-commit could not install the hook environment: respgate's "
@@ -140,13 +140,13 @@ def test_pre_commit_hooks_fail_fix_and_pass(tmp_path: Path) -> None:
 def _respgate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, NO_COLOR="1")
     return subprocess.run([sys.executable, "-m", "respgate_lint", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, check=False, text=True, timeout=120)
 
 
 def test_hook_entries_read_option_like_file_names_as_paths(tmp_path: Path) -> None:
     """The command lines pre-commit builds (entry + args + files), run for real."""
     hooks = (REPO / ".pre-commit-hooks.yaml").read_text()
-    entries = re.findall(r"^  entry: (.+)$", hooks, re.M)
+    entries = re.findall(r"^  entry: (.+)$", hooks, re.MULTILINE)
     assert entries == ["respgate check --pre-commit", "respgate fix --pre-commit"]
     work = tmp_path / "repo"
     work.mkdir()
@@ -179,27 +179,27 @@ def _docs_snippets() -> list[tuple[Path, str]]:
     """Every ``.pre-commit-config.yaml`` block of README.md and docs/cli.md."""
     blocks = []
     for doc in DOCS:
-        for block in re.findall(r"```yaml\n(.*?)```", doc.read_text(encoding="utf-8"), re.S):
+        for block in re.findall(r"```yaml\n(.*?)```", doc.read_text(encoding="utf-8"), re.DOTALL):
             if block.startswith("# .pre-commit-config.yaml"):
                 blocks.append((doc, block))
     return blocks
 
 
 def _rev(block: str) -> str:
-    (rev,) = re.findall(r"^\s*rev:\s*(\S+)", block, re.M)
+    (rev,) = re.findall(r"^\s*rev:\s*(\S+)", block, re.MULTILINE)
     return rev
 
 
 def _has_commit(repo: Path, rev: str) -> bool:
     return subprocess.run(["git", "cat-file", "-e", f"{rev}^{{commit}}"], cwd=repo,
-                          capture_output=True).returncode == 0
+                          capture_output=True, check=False).returncode == 0
 
 
 def _skip_if_rev_missing(repo: Path, rev: str) -> None:
     if _has_commit(repo, rev):
         return
     shallow = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=repo,
-                             capture_output=True, text=True).stdout.strip()
+                             capture_output=True, check=False, text=True).stdout.strip()
     if shallow == "true":
         pytest.skip(f"the docs' pre-commit rev {rev} is not in this shallow clone "
                     "(git fetch --unshallow to test it)")
@@ -234,7 +234,7 @@ def test_readme_pre_commit_snippet_runs_as_pasted(tmp_path: Path) -> None:
     rev = _rev(block)
     _skip_if_rev_missing(clone, rev)
     config = re.sub(r"^(\s*- repo:\s*)\S+", lambda m: m.group(1) + str(clone), block,
-                    count=1, flags=re.M)
+                    count=1, flags=re.MULTILINE)
     assert _rev(config) == rev and config.count(str(clone)) == 1
     home = tmp_path / "pre-commit-home"
 

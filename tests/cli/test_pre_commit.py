@@ -4,7 +4,8 @@
 pre-commit installs the hook repository with pip into a fresh virtualenv (try-repo: on every
 run; ``pre-commit run``: once per repo and rev in its cache). That install needs respgate's
 dependencies from a package index (or a wheelhouse: ``PIP_NO_INDEX=1 PIP_FIND_LINKS=...``
-pass through to it); measured here at 40 s to 2.5 min a time, so these tests are slow. When
+pass through to it); measured at 2.5-3.5 min wall a time on a busy shared 2-CPU machine
+(about 15 s of it CPU), so these tests are slow and share installs where they can. When
 no index is reachable they skip and say so; they never pass without having run the hooks.
 
 File names that look like options: pre-commit runs ``entry + args + filenames``, so a
@@ -109,7 +110,7 @@ def _hook_line(log: str, name: str) -> str:
 @pytest.mark.slow
 @needs_git_checkout
 def test_pre_commit_hooks_fail_fix_and_pass(tmp_path: Path) -> None:
-    """Both hooks by try-repo, on a bypass next to scripts named like options."""
+    """Both hooks by try-repo (one install), on a bypass next to scripts named like options."""
     files = {"agent.py": AGENT, "README.txt": "not python\n", **dict.fromkeys(HOSTILE, SCRIPT)}
     work = _user_repo(tmp_path / "user-repo", files)
     home = tmp_path / "pre-commit-home"
@@ -128,13 +129,10 @@ def test_pre_commit_hooks_fail_fix_and_pass(tmp_path: Path) -> None:
     assert 'response={"instructions": "Hi"}' in fixed
     assert all((work / name).read_text() == SCRIPT for name in HOSTILE)
 
-    # 2. the fixed code passes respgate-check
-    _git("commit", "-q", "-am", "fixed", cwd=work)
-    second = _pre_commit("try-repo", str(REPO), "respgate-check", "--all-files", cwd=work,
-                         home=home)
-    log = second.stdout + second.stderr
-    assert second.returncode == 0, log
-    assert _hook_line(log, "respgate check").endswith("Passed"), log
+    # 2. the fixed code passes the check (pre-commit's own Passed is the README snippet test's:
+    #    a second try-repo would install the hook environment once more)
+    done = _respgate("check", "--pre-commit", *HOSTILE, "agent.py", cwd=work)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def _respgate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

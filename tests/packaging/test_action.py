@@ -48,6 +48,8 @@ def run_action(project: Path, runner_temp: Path, **given: str
     context.update({"github.action_path": str(REPO), "runner.temp": str(runner_temp)})
     done: subprocess.CompletedProcess[str] | None = None
     for step in ACTION["runs"]["steps"]:
+        if step["name"].startswith("Install") and (runner_temp / "respgate-lint-venv").exists():
+            continue  # one job installs once; later runs in this test reuse its venv
         if "uses" in step:  # only actions/setup-python, and only when asked for
             assert step["if"] == "inputs.python-version != ''", step
             assert not inputs["python-version"], "this test runs the runner's python3"
@@ -87,49 +89,44 @@ def test_readme_workflow_uses_the_action_with_its_inputs() -> None:
     assert set(ours.get("with", {})) <= set(ACTION["inputs"])
 
 
-@pytest.fixture(scope="module")
-def runner_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One runner temp for the module: the action's venv is built once, like on one job."""
-    return tmp_path_factory.mktemp("runner-temp")
-
-
 @pytest.mark.slow
-def test_action_fails_the_job_on_a_bypass_with_annotations(tmp_path: Path,
-                                                           runner_temp: Path) -> None:
+def test_action_runs_as_a_job_would(tmp_path: Path) -> None:
+    """One runner temp, so the action's venv is built once (the first run), as in one job."""
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir()
     project = tmp_path / "project"
     (project / "src").mkdir(parents=True)
     (project / "src" / "agent.py").write_text(BYPASS)
     (project / "src" / "gate.py").write_text(GATED)
+
+    # findings fail the job, as annotations (the default format) on the right line
     done = run_action(project, runner_temp)
     assert done.returncode == 1, (done.stdout, done.stderr)
     assert re.search(r"^::error file=src/agent\.py,line=3,col=15,.*title=RGT001::", done.stdout,
                      re.MULTILINE), done.stdout
     assert "gate.py" not in done.stdout
 
+    # a clean path passes
     clean = run_action(project, runner_temp, paths="src/gate.py")
     assert clean.returncode == 0, (clean.stdout, clean.stderr)
     assert "::error" not in clean.stdout
 
-
-@pytest.mark.slow
-def test_action_inputs_format_baseline_and_args(tmp_path: Path, runner_temp: Path) -> None:
-    project = tmp_path / "project"
-    project.mkdir()
-    (project / "agent.py").write_text(BYPASS)
-    (project / "--ignore=RGT").mkdir()  # a folder named like an option is still a path
+    # several paths, a folder named like an option is still a path, another format
+    (project / "--ignore=RGT").mkdir()
     (project / "--ignore=RGT" / "more.py").write_text(BYPASS)
-
-    text = run_action(project, runner_temp, paths="agent.py --ignore=RGT", format="text")
+    text = run_action(project, runner_temp, paths="src/agent.py --ignore=RGT", format="text")
     assert text.returncode == 1, (text.stdout, text.stderr)
-    assert "agent.py:3:15: RGT001" in text.stdout
+    assert "src/agent.py:3:15: RGT001" in text.stdout
     assert "--ignore=RGT/more.py:3:15: RGT001" in text.stdout
 
+    # a baseline: only new findings fail
     recorded = subprocess.run([str(runner_temp / "respgate-lint-venv" / "bin" / "respgate"),
-                               "baseline", "agent.py", "-o", "base.json"], cwd=project,
+                               "baseline", "src", "-o", "base.json"], cwd=project,
                               capture_output=True, check=False, text=True)
     assert recorded.returncode == 0, recorded.stderr
-    baselined = run_action(project, runner_temp, paths="agent.py", baseline="base.json")
+    baselined = run_action(project, runner_temp, paths="src", baseline="base.json")
     assert baselined.returncode == 0, (baselined.stdout, baselined.stderr)
 
-    zero = run_action(project, runner_temp, paths="agent.py", args="--exit-zero")
+    # further options through args
+    zero = run_action(project, runner_temp, paths="src", args="--exit-zero")
     assert zero.returncode == 0 and "title=RGT001" in zero.stdout, zero.stdout

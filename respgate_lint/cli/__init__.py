@@ -15,6 +15,7 @@ import click
 
 from .. import __version__
 from ..config import ConfigError
+from .hookargs import hook_argv
 
 __all__ = ["cli", "main"]
 
@@ -91,4 +92,5 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    return cli.main(args=argv, prog_name="respgate")
+    args = sys.argv[1:] if argv is None else argv
+    return cli.main(args=hook_argv(list(args), _COMMANDS), prog_name="respgate")

@@ -48,6 +48,7 @@ def flake8_rgt(path: Path) -> list[str]:
     return proc.stdout.splitlines()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", CLI_HOWS)
 def test_add_noqa_then_flake8_and_check_are_clean(tmp_path: Path, invoke, how: str) -> None:
     path = make_file(tmp_path, "agent.py", AWKWARD)

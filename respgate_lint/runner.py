@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import ast
 import gc
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .config import Settings, find_pyproject, load_settings, settings_from_mapping
+from .config import Settings, governs, load_settings, settings_from_mapping
 from .engine import (
     Finding,
     analyze_tree,
@@ -72,28 +73,112 @@ class FileResult:
 
 
 class SettingsResolver:
-    """Settings per folder: nearest pyproject.toml, then CLI overrides on top."""
+    """Settings per folder: the governing pyproject.toml, then overrides on top.
+
+    The governing file of a folder is the nearest pyproject.toml with a ``[tool.respgate]``
+    table at or above it, up to the repository root (a folder holding ``.git``); one without
+    the table does not reset its subtree to the defaults (as ruff does with ``[tool.ruff]``).
+    Folders are resolved top-down, so a folder that the governing configuration above it
+    excludes is never read for configuration: a broken pyproject.toml in an excluded
+    fixtures folder cannot stop a run. ``config_file`` (``--config``) governs everything.
+    """
 
     def __init__(self, overrides: dict[str, Any] | None = None,
                  config_file: Path | None = None, source: str = "command line") -> None:
         self.overrides = dict(overrides or {})
         self.config_file = config_file
         self.source = source
+        self._governing = lru_cache(maxsize=4096)(self._governing_uncached)
         self._for_folder = lru_cache(maxsize=1024)(self._resolve)
 
     def for_path(self, path: Path) -> Settings:
         """Raises ConfigError for a broken config (the CLI turns that into exit 2)."""
+        return self._for_folder(str(self._folder(path)))
+
+    def is_excluded(self, path: Path) -> bool:
+        """Whether the governing ``exclude`` covers ``path`` or a folder between it and its
+        configuration's folder. Reads no configuration inside an excluded folder."""
+        governing = self._governing(str(self._folder(path)))
+        if governing.excluded:
+            return True
+        patterns = governing.settings.exclude
+        if not patterns:
+            return False
+        name = Path(path.name)
+        return is_excluded(path, patterns) or (
+            governing.root is not None and _excluded_below(
+                governing.root, self._folder(path) / name, patterns))
+
+    @staticmethod
+    def _folder(path: Path) -> Path:
         folder = path if path.is_dir() else path.parent
-        if not folder.is_absolute():
-            folder = folder.resolve()
-        return self._for_folder(str(folder))
+        return folder if folder.is_absolute() else folder.resolve()
 
     def _resolve(self, folder: str) -> Settings:
-        pyproject = self.config_file or find_pyproject(Path(folder).resolve())
-        base = load_settings(pyproject=pyproject) if pyproject else Settings()
+        base = self._governing(folder).settings
         if not self.overrides:
             return base
         return settings_from_mapping(self.overrides, source=self.source, base=base)
+
+    def _governing_uncached(self, folder: str) -> _Governing:
+        here = Path(folder)
+        if self.config_file is not None:
+            root = Path(os.path.abspath(self.config_file)).parent
+            governing = _Governing(load_settings(pyproject=self.config_file), root)
+            return governing.below(root, here)
+        top = here.parent == here or repository_root_is(here)
+        parent = _Governing(Settings(), None) if top else self._governing(str(here.parent))
+        if parent.excluded:
+            return parent
+        if parent.root is not None and _excluded_below(parent.root, here, parent.settings.exclude):
+            return parent.as_excluded()
+        candidate = here / "pyproject.toml"
+        if candidate.is_file() and governs(candidate):
+            return _Governing(load_settings(pyproject=candidate), here)
+        return parent
+
+
+@dataclass(frozen=True)
+class _Governing:
+    """The configuration that governs a folder: its settings, the folder of its file
+    (None: defaults), and whether the folder lies inside one that it excludes."""
+
+    settings: Settings
+    root: Path | None
+    excluded: bool = False
+
+    def as_excluded(self) -> _Governing:
+        return _Governing(self.settings, self.root, True)
+
+    def below(self, root: Path, folder: Path) -> _Governing:
+        """``--config``: excluded when a folder between ``root`` and ``folder`` is."""
+        try:
+            parts = folder.relative_to(root).parts
+        except ValueError:
+            return self
+        for depth in range(1, len(parts) + 1):
+            if _excluded_below(root, root.joinpath(*parts[:depth]), self.settings.exclude):
+                return self.as_excluded()
+        return self
+
+
+def repository_root_is(folder: Path) -> bool:
+    """Whether ``folder`` is a repository's root: configuration is not searched above it."""
+    return os.path.lexists(folder / ".git")
+
+
+def _excluded_below(root: Path, path: Path, patterns: tuple[str, ...]) -> bool:
+    """An exclude pattern matches ``path`` by name, by its path relative to the
+    configuration's folder, or by its absolute path."""
+    if not patterns:
+        return False
+    try:
+        relative = Path(path.relative_to(root).as_posix())
+    except ValueError:
+        relative = None
+    if relative is not None and relative.parts and is_excluded(relative, patterns):
+        return True
+    return relative is not None and bool(relative.parts) and is_excluded(path, patterns)
 
 
 def check_file(path: Path, settings: Settings, *, add_mixin: bool = False,
@@ -180,10 +265,9 @@ def iter_files(paths: Iterable[str | Path], resolver: SettingsResolver,
         if isinstance(item, FileProblem):
             yield item
             continue
-        settings = resolver.for_path(item)
-        if settings.exclude and is_excluded(item, settings.exclude):
+        if resolver.is_excluded(item):
             continue
-        yield item, settings
+        yield item, resolver.for_path(item)
 
 
 def check_paths(paths: Iterable[str | Path], resolver: SettingsResolver,

@@ -11,6 +11,7 @@ import click
 from ..baseline import Baseline, fingerprints_of, relative_key, write_baseline
 from ..config import ConfigError
 from ..runner import SettingsResolver, check_paths
+from ..writes import WriteRefused
 
 __all__ = ["baseline"]
 
@@ -52,7 +53,12 @@ def baseline(paths: tuple[Path, ...], output: Path, exclude: tuple[str, ...],
         elif result.findings and result.source is not None:
             key = relative_key(result.path, root)
             counts.update(fingerprints_of(result.findings, result.source.text, key))
-    write_baseline(Baseline(root, counts), output)
+    try:
+        write_baseline(Baseline(root, counts), output)
+    except WriteRefused as exc:
+        raise ConfigError(f"{output}: {exc}; baseline not written") from None
+    except OSError as exc:
+        raise ConfigError(f"{output}: cannot write baseline: {exc.strerror or exc}") from None
     total = sum(counts.values())
     click.echo(f"Wrote {total} finding{'s' if total != 1 else ''} to {output}.", err=True)
     sys.exit(1 if problems else 0)

@@ -346,6 +346,8 @@ def _parse_toml(path: Path, data: bytes) -> dict[str, Any]:
                           "must be UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
 
 
 def _respgate_table(path: Path, data: Mapping[str, Any]) -> Any:

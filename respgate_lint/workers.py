@@ -6,12 +6,13 @@ workers outlive a parent killed by SIGKILL. Here each worker holds one task at a
 own pipe, so a dead worker costs exactly its task (reported through ``lost``) and a fresh
 worker takes over the rest.
 
-* Start method: ``forkserver`` where the platform has it, else ``spawn``; never ``fork``, which
-  copies a threaded parent's locks (Python 3.12+ warns about it).
-* A worker dies with its parent: on Linux the kernel sends it SIGTERM when its parent process
-  exits (``PR_SET_PDEATHSIG``; with forkserver the parent is the fork server, which exits as
-  soon as the main process is gone); everywhere, ``parent_alive()`` is checked before each
-  write, and a watchdog thread ends a worker whose parent changed.
+* Start method: ``spawn``; never ``fork``, which copies a threaded parent's locks (Python
+  3.12+ warns about it). Not ``forkserver`` either: its workers are children of the fork
+  server and hold its liveness pipe, so the server outlives a parent killed by SIGKILL, and so
+  do they.
+* A worker dies with its parent: on Linux the kernel sends it SIGTERM when its parent
+  exits (``PR_SET_PDEATHSIG``); everywhere, ``parent_alive()`` is checked before each write,
+  and a watchdog thread ends a worker whose parent is gone.
 * SIGTERM/SIGHUP of the parent stop the workers (each finishes or abandons its atomic write,
   never half of one) and end the run with 128 + the signal number; SIGINT likewise, through
   KeyboardInterrupt. Workers ignore SIGINT: a terminal's Ctrl-C reaches the whole process
@@ -48,9 +49,8 @@ _parent_pid: int | None = None
 
 
 def start_method() -> str:
-    """``forkserver`` where available (POSIX), else ``spawn``: never ``fork``."""
-    methods = multiprocessing.get_all_start_methods()
-    return "forkserver" if "forkserver" in methods else "spawn"
+    """``spawn``: a fresh interpreter per worker, the parent's direct child (see above)."""
+    return "spawn"
 
 
 def parent_alive() -> bool:
@@ -116,7 +116,7 @@ class _Worker(Generic[T]):
 
 
 def run_ordered(func: Callable[[T], R], tasks: Sequence[T], jobs: int,
-                lost: Callable[[T, str], R], *, preload: Sequence[str] = ()) -> Iterator[R]:
+                lost: Callable[[T, str], R]) -> Iterator[R]:
     """``func(task)`` for every task in ``jobs`` worker processes, yielded in task order.
 
     ``func`` must not raise (it reports problems in its result) and must be importable by
@@ -125,8 +125,6 @@ def run_ordered(func: Callable[[T], R], tasks: Sequence[T], jobs: int,
     generator, a signal) stops every worker before returning.
     """
     context = multiprocessing.get_context(start_method())
-    if start_method() == "forkserver" and preload:
-        context.set_forkserver_preload(list(preload))
     pending = deque(enumerate(tasks))
     done: dict[int, R] = {}
     workers: list[_Worker[T]] = []
@@ -235,7 +233,8 @@ def _signals_stop() -> Iterator[None]:
 def _serve(conn: Connection, func: Callable[[Any], Any]) -> None:
     """A worker's life: die with the parent, then answer tasks until told to stop."""
     global _parent_pid
-    _parent_pid = os.getppid()
+    parent = multiprocessing.parent_process()
+    _parent_pid = parent.pid if parent is not None else os.getppid()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_signal)
     _die_with_parent()

@@ -104,7 +104,7 @@ def _tasks(paths: Iterable[Path], resolver: SettingsResolver, exclude: tuple[str
 
 def _run(tasks: list, jobs: int, progress: object) -> Iterator[object]:
     """Results in task order, whatever the number of workers (``respgate_lint.workers``:
-    forkserver/spawn, workers die with the parent, a dead worker is one error for its file)."""
+    spawned workers that die with the parent; a dead worker is one error for its file)."""
     from respgate_lint.codemods.fixer import fix_file, lost_file
 
     workers = jobs or os.cpu_count() or 1
@@ -117,7 +117,6 @@ def _run(tasks: list, jobs: int, progress: object) -> Iterator[object]:
             return
         from ..workers import run_ordered
 
-        for result in run_ordered(fix_file, tasks, min(workers, len(tasks)), lost_file,
-                                  preload=("respgate_lint.codemods.fixer",)):
+        for result in run_ordered(fix_file, tasks, min(workers, len(tasks)), lost_file):
             advance()
             yield result

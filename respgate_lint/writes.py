@@ -21,9 +21,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import signal
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 __all__ = ["STALE", "WriteRefused", "new_file_mode", "real_target", "replace_checked", "tree_root"]
@@ -152,14 +153,33 @@ def _write_in_place(target: Path, data: bytes, expected: bytes | None,
             except OSError as exc:
                 if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
                     raise
-        written = 0
-        while written < len(data):
-            written += os.pwrite(fd, memoryview(data)[written:], written)
-        os.ftruncate(fd, len(data))
-        os.fsync(fd)
+        with _signals_held():
+            written = 0
+            while written < len(data):
+                written += os.pwrite(fd, memoryview(data)[written:], written)
+            os.ftruncate(fd, len(data))
+            os.fsync(fd)
         return True
     finally:
         os.close(fd)
+
+
+_HELD = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+              if hasattr(signal, name))
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM off while a file is rewritten in place (delivered right after):
+    between the write and the truncation, the file would hold new bytes and an old tail."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _still_holds(target: Path, expected: bytes, data: bytes) -> bool:

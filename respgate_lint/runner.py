@@ -98,16 +98,20 @@ class SettingsResolver:
     def is_excluded(self, path: Path) -> bool:
         """Whether the governing ``exclude`` covers ``path`` or a folder between it and its
         configuration's folder. Reads no configuration inside an excluded folder."""
-        governing = self._governing(str(self._folder(path)))
+        return self.unless_excluded(path) is None
+
+    def unless_excluded(self, path: Path) -> Settings | None:
+        """``for_path(path)``, or None when ``path`` is excluded (see ``is_excluded``)."""
+        folder = self._folder(path)
+        governing = self._governing(str(folder))
         if governing.excluded:
-            return True
+            return None
         patterns = governing.settings.exclude
-        if not patterns:
-            return False
-        name = Path(path.name)
-        return is_excluded(path, patterns) or (
-            governing.root is not None and _excluded_below(
-                governing.root, self._folder(path) / name, patterns))
+        if patterns and (is_excluded(path, patterns) or (
+                governing.root is not None
+                and _excluded_below(governing.root, folder / path.name, patterns))):
+            return None
+        return self._for_folder(str(folder))
 
     @staticmethod
     def _folder(path: Path) -> Path:
@@ -265,9 +269,9 @@ def iter_files(paths: Iterable[str | Path], resolver: SettingsResolver,
         if isinstance(item, FileProblem):
             yield item
             continue
-        if resolver.is_excluded(item):
-            continue
-        yield item, resolver.for_path(item)
+        settings = resolver.unless_excluded(item)
+        if settings is not None:
+            yield item, settings
 
 
 def check_paths(paths: Iterable[str | Path], resolver: SettingsResolver,

@@ -13,11 +13,12 @@ from pathlib import Path
 from respgate_lint.config import Settings
 from respgate_lint.files import write_atomic
 from respgate_lint.runner import check_file
+from respgate_lint.workers import parent_alive
 
 from .diff import patch_name, unified_diff
 from .rewrite import Site, rewrite_file
 
-__all__ = ["FileFix", "FixTask", "fix_file"]
+__all__ = ["FileFix", "FixTask", "fix_file", "lost_file"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,13 @@ def fix_file(task: FixTask) -> FileFix:
                                           f"{exc}; file left alone", internal=True)
 
 
+def lost_file(task: FixTask, how: str) -> FileFix:
+    """The result of a file whose worker process died (``how``: "killed by SIGKILL ...")."""
+    return FileFix(task.path, problem=f"internal error: the worker process fixing this file "
+                                      f"died ({how}); the file is either untouched or fully "
+                                      "written (run again)", internal=True)
+
+
 def _fix_file(task: FixTask) -> FileFix:
     path = task.path
     analysed = check_file(path, task.settings, add_mixin=task.add_mixin, keep=True)
@@ -75,6 +83,8 @@ def _fix_file(task: FixTask) -> FileFix:
     if task.want_diff:
         fix.diff = unified_diff(patch_name(path), loaded.data, result.data)
     if task.write:
+        if not parent_alive():   # a worker whose respgate run is gone writes nothing more
+            raise SystemExit(1)
         problem = write_atomic(loaded, result.data)
         if problem is not None:
             fix.changed = False

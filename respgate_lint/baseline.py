@@ -25,6 +25,7 @@ from typing import NamedTuple
 from .config import ConfigError
 from .engine.findings import Finding
 from .sourcetext import span_text, split_lines
+from .writes import replace_checked
 
 __all__ = [
     "Baseline",
@@ -112,28 +113,87 @@ class Baseline:
 
 
 def load_baseline(path: Path) -> Baseline:
-    """Read a baseline file; any problem is a ConfigError (exit 2) naming the file."""
+    """Read a baseline file; any problem is a ConfigError (exit 2): one line naming the file
+    and, for a bad entry, its index and key."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(path.read_bytes().decode("utf-8"), parse_int=_parse_int)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read baseline: {exc.strerror or exc}") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: baseline is not valid JSON: {exc}") from None
-    if not isinstance(document, dict) or document.get("version") != BASELINE_VERSION:
-        raise ConfigError(f"{path}: not a respgate baseline (version {BASELINE_VERSION})")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: baseline is not UTF-8 text (byte {exc.start})") from None
+    except (ValueError, RecursionError) as exc:
+        raise ConfigError(f"{path}: baseline is not valid JSON: {_one_line(exc)}") from None
+    if not isinstance(document, dict):
+        raise ConfigError(f"{path}: not a respgate baseline: expected a JSON object with "
+                          f"'version' and 'findings', got {_json_type(document)}")
+    if document.get("version") != BASELINE_VERSION or isinstance(document.get("version"), bool):
+        raise ConfigError(f"{path}: 'version' must be {BASELINE_VERSION} (a respgate baseline), "
+                          f"got {_shown(document.get('version'))}")
+    entries = document.get("findings", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: 'findings' must be a list, got {_json_type(entries)}")
     counts: Counter[Fingerprint] = Counter()
-    for index, entry in enumerate(document.get("findings", [])):
-        try:
-            fp = Fingerprint(str(entry["path"]), str(entry["code"]), str(entry["function"]),
-                             str(entry["call"]))
-            counts[fp] += int(entry.get("count", 1))
-        except (KeyError, TypeError, ValueError):
-            raise ConfigError(f"{path}: baseline entry {index} is malformed") from None
+    for index, entry in enumerate(entries):
+        fp, count = _entry(entry, f"{path}: findings[{index}]")
+        counts[fp] += count
     return Baseline(Path(os.path.abspath(path)).parent, counts)
 
 
+_ENTRY_KEYS = ("path", "code", "function", "call")
+MAX_COUNT = 1_000_000   # identical calls in one function: a larger count is a broken file
+
+
+def _entry(entry: object, where: str) -> tuple[Fingerprint, int]:
+    """One baseline entry, checked key by key."""
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where} must be an object, got {_json_type(entry)}")
+    values: list[str] = []
+    for key in _ENTRY_KEYS:
+        if key not in entry:
+            raise ConfigError(f"{where}: missing key '{key}'")
+        if not isinstance(entry[key], str):
+            raise ConfigError(f"{where}: '{key}' must be a string, got {_json_type(entry[key])}")
+        values.append(entry[key])
+    count = entry.get("count", 1)
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
+        raise ConfigError(f"{where}: 'count' must be a whole number from 1 to {MAX_COUNT}, "
+                          f"got {_shown(count)}")
+    return Fingerprint(*values), count
+
+
+class _Huge:
+    """A JSON integer too long to be a count (kept as text, so the message can show it)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _parse_int(text: str) -> int | _Huge:
+    return int(text) if len(text) <= 30 else _Huge(text)
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
+             int: "a number", float: "a number", _Huge: "a number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, _Huge):
+        text = value.text
+    elif isinstance(value, float):
+        text = repr(value)
+    else:
+        text = json.dumps(value, default=lambda v: "...")
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200]
+
+
 def write_baseline(baseline: Baseline, path: Path) -> None:
-    """Write through a temporary file and a rename, so a crash never leaves half a baseline."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(baseline.to_json(), encoding="utf-8", newline="\n")
-    os.replace(tmp, path)
+    """Write through a unique temporary file and a rename (``writes.replace_checked``), so a
+    crash never leaves half a baseline and no name planted in the tree is written through.
+    Raises ``WriteRefused`` (a symlink out of the tree, a read-only file) or ``OSError``."""
+    replace_checked(path, baseline.to_json().encode("utf-8"), expected=None)

@@ -9,6 +9,7 @@ An unknown key or a value of the wrong type raises ``ConfigError`` naming the ke
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -19,7 +20,15 @@ from typing import Any
 
 from .rules import RULES
 
-__all__ = ["ConfigError", "Settings", "find_pyproject", "load_settings", "settings_from_mapping"]
+try:  # the parser behind re.compile; public as sre_parse before 3.11
+    import re._parser as sre_parse  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover
+    import sre_parse  # type: ignore[no-redef]
+
+__all__ = [
+    "ConfigError", "Settings", "find_pyproject", "governs", "load_settings", "repository_root",
+    "settings_from_mapping",
+]
 
 DEFAULT_GATE_FUNCTIONS = ("trigger_response", "trigger_response_from_tool")
 DEFAULT_EVENT_TYPES = ("response.create",)
@@ -49,6 +58,34 @@ class ConfigError(ValueError):
     """A configuration problem, worded as one line that names the offending key."""
 
 
+# Names are identifiers: real ones are far shorter. A longer one (hostile or generated code)
+# is never matched, which bounds the work any user pattern can do on one name.
+MAX_NAME_LENGTH = 256
+
+
+class NamePattern:
+    """A configured name pattern, matched only against names of at most ``MAX_NAME_LENGTH``
+    characters; with ``check_backtracking`` at load time, no name can make it hang."""
+
+    __slots__ = ("pattern", "_re")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._re = re.compile(pattern)
+
+    def match(self, name: str) -> re.Match[str] | None:
+        return self._re.match(name) if len(name) <= MAX_NAME_LENGTH else None
+
+    def search(self, name: str) -> re.Match[str] | None:
+        return self._re.search(name) if len(name) <= MAX_NAME_LENGTH else None
+
+    def fullmatch(self, name: str) -> re.Match[str] | None:
+        return self._re.fullmatch(name) if len(name) <= MAX_NAME_LENGTH else None
+
+    def __reduce__(self) -> tuple[type, tuple[str]]:
+        return (NamePattern, (self.pattern,))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the engine and the codemod need to know about a code base's conventions."""
@@ -70,20 +107,20 @@ class Settings:
     source: str = field(default="defaults", compare=False)
 
     @cached_property
-    def constant_re(self) -> re.Pattern[str]:
-        return re.compile(self.constant_pattern)
+    def constant_re(self) -> NamePattern:
+        return NamePattern(self.constant_pattern)
 
     @cached_property
-    def event_constant_re(self) -> re.Pattern[str]:
-        return re.compile(self.event_constant_pattern)
+    def event_constant_re(self) -> NamePattern:
+        return NamePattern(self.event_constant_pattern)
 
     @cached_property
-    def class_re(self) -> re.Pattern[str]:
-        return re.compile(self.class_pattern)
+    def class_re(self) -> NamePattern:
+        return NamePattern(self.class_pattern)
 
     @cached_property
-    def send_re(self) -> re.Pattern[str]:
-        return re.compile(self.send_pattern)
+    def send_re(self) -> NamePattern:
+        return NamePattern(self.send_pattern)
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some values changed, validated like a config file would be."""
@@ -158,6 +195,11 @@ def _convert(kind: str, value: Any, where: str) -> Any:
             re.compile(value)
         except re.error as exc:
             raise ConfigError(f"{where} is not a valid regular expression: {exc}") from None
+        except (RecursionError, OverflowError, MemoryError):
+            raise ConfigError(f"{where} is too complex a regular expression") from None
+        problem = backtracking_problem(value)
+        if problem:
+            raise ConfigError(f"{where} {problem}") from None
         return value
     if kind == "identifier":
         if not isinstance(value, str) or not _IDENT_RE.match(value):
@@ -170,6 +212,58 @@ def _convert(kind: str, value: Any, where: str) -> Any:
     if kind == "per_file_ignores":
         return _per_file_ignores(value, where)
     raise AssertionError(kind)  # pragma: no cover - table above is exhaustive
+
+
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT")
+
+
+def backtracking_problem(pattern: str) -> str | None:
+    """Why ``pattern`` can backtrack catastrophically (None if it cannot that way).
+
+    A repeated group holding another variable quantifier (``(a+)+``) or an alternation
+    (``(a|aa)+``) can try exponentially many ways to split a name before failing; Python's
+    ``re`` has no time limit, so one such pattern hangs ``check`` and flake8 on one name.
+    Atomic groups and possessive quantifiers (``(?>a+)+``, ``(?:a++)+``) cannot backtrack
+    and are accepted.
+    """
+    try:
+        parsed = sre_parse.parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return None   # the compile step reports it
+    return _nested(parsed, in_repeat=False)
+
+
+def _nested(items: Any, *, in_repeat: bool) -> str | None:
+    for op, arg in items:
+        name = str(op)
+        if name in _REPEATS:
+            low, high, body = arg
+            if in_repeat and low != high:
+                return _BACKTRACKING.format(what="has a nested quantifier")
+            found = _nested(body, in_repeat=in_repeat or high > 1)
+        elif name == "BRANCH":
+            if in_repeat:
+                return _BACKTRACKING.format(what="has an alternation")
+            found = next(filter(None, (_nested(b, in_repeat=False) for b in arg[1])), None)
+        elif name in ("POSSESSIVE_REPEAT", "ATOMIC_GROUP"):
+            found = _nested(arg[-1] if name == "POSSESSIVE_REPEAT" else arg, in_repeat=False)
+        elif name == "SUBPATTERN":
+            found = _nested(arg[-1], in_repeat=in_repeat)
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            found = _nested(arg[1], in_repeat=in_repeat)
+        elif name == "GROUPREF_EXISTS":
+            found = next(filter(None, (_nested(b, in_repeat=in_repeat)
+                                       for b in arg[1:] if b is not None)), None)
+        else:
+            found = None
+        if found:
+            return found
+    return None
+
+
+_BACKTRACKING = ("{what} inside a repeated group, which can backtrack catastrophically "
+                 "(e.g. '^(a+)+$'); write it without nesting, or make the inner part "
+                 "atomic '(?>...)' or possessive ('a++')")
 
 
 def _per_file_ignores(value: Any, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -201,36 +295,82 @@ def _validated(settings: Settings) -> Settings:
         raise ConfigError(f"{settings.source}: 'select' value {unmatched[0]!r} matches no rule "
                           f"(known: {', '.join(RULES)}); nothing would be reported")
     for name in ("constant_pattern", "event_constant_pattern", "class_pattern", "send_pattern"):
-        try:
-            re.compile(getattr(settings, name))
-        except re.error as exc:
-            key = name.replace("_", "-")
-            raise ConfigError(f"{settings.source}: '{key}' is not a valid regular expression: {exc}") from None
+        key = name.replace("_", "-")
+        _convert("regex", getattr(settings, name), f"{settings.source}: '{key}'")
     return settings
 
 
-def find_pyproject(start: Path) -> Path | None:
-    """The nearest pyproject.toml at or above ``start`` (a file or a directory)."""
-    here = start if start.is_dir() else start.parent
-    for folder in (here, *here.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
+def repository_root(folder: Path) -> Path | None:
+    """The nearest folder at or above ``folder`` holding ``.git`` (a folder, or a worktree's
+    file): configuration is never searched above it, as ruff and git do."""
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate / ".git"):
             return candidate
     return None
 
 
+def governs(pyproject: Path) -> bool:
+    """Whether ``pyproject`` has a ``[tool.respgate]`` table (and so governs its subtree).
+
+    A pyproject.toml that never mentions respgate is skipped unparsed (a sub-package's own
+    broken or binary pyproject is not our business); one that does must parse, or it is a
+    ``ConfigError`` naming the file, because it may well be the configuration meant to apply.
+    """
+    try:
+        data = pyproject.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{pyproject}: cannot read: {exc.strerror or exc}") from None
+    if b"respgate" not in data:
+        return False
+    return _respgate_table(pyproject, _parse_toml(pyproject, data)) is not None
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml with ``[tool.respgate]`` at or above ``start`` (a file or a
+    folder), searching up to the repository root (a folder holding ``.git``)."""
+    here = start if start.is_dir() else start.parent
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and governs(candidate):
+            return candidate
+        if os.path.lexists(folder / ".git"):
+            return None
+    return None
+
+
+def _parse_toml(path: Path, data: bytes) -> dict[str, Any]:
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); a pyproject.toml "
+                          "must be UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
+
+
+def _respgate_table(path: Path, data: Mapping[str, Any]) -> Any:
+    """``tool.respgate`` of a parsed pyproject (None if absent); a non-table ``tool`` is an
+    error naming the key, never a crash."""
+    tool = data.get("tool")
+    if tool is None:
+        return None
+    if not isinstance(tool, Mapping):
+        raise ConfigError(f"{path}: 'tool' must be a table, not {type(tool).__name__}")
+    return tool.get("respgate")
+
+
 def load_settings(start: Path | None = None, *, pyproject: Path | None = None) -> Settings:
-    """Settings from the nearest pyproject.toml's ``[tool.respgate]`` (defaults if none)."""
+    """Settings from the governing pyproject.toml's ``[tool.respgate]`` (defaults if none)."""
     path = pyproject or find_pyproject((start or Path.cwd()).resolve())
     if path is None:
         return Settings()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    table = data.get("tool", {}).get("respgate")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    table = _respgate_table(path, _parse_toml(path, data))
     if table is None:
         return Settings(source=str(path))
     return settings_from_mapping(table, source=str(path))

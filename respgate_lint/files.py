@@ -16,7 +16,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 import tokenize
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -282,46 +281,26 @@ def _encoding_name(exc: Exception) -> str:
 
 
 def write_atomic(source: SourceFile, data: bytes) -> FileProblem | None:
-    """Replace ``source.path`` with ``data`` atomically; None on success.
+    """Replace ``source.path``'s bytes with ``data``, keeping owner, group, mode, xattrs and
+    hard links; None on success (or when the file already holds ``data``).
 
-    Refuses (and says why) when the path is a symlink, the file is read-only, or the file
-    changed on disk since it was read. The temporary file never outlives a failure.
+    Refuses (and says why) a symlink out of the tree, a read-only file, and a file whose
+    bytes changed since ``source`` was read (compared just before the rename): see
+    ``respgate_lint.writes``. The temporary file never outlives a failure.
     """
+    from .writes import WriteRefused, replace_checked  # keeps the write code in its own module
+
     path = source.path
-    if path.is_symlink():
-        return FileProblem(str(path), "is a symlink; not writing through it", "write")
     try:
-        now = os.stat(path)
+        replace_checked(path, data, expected=source.data,
+                        before_commit=lambda tmp, target: _before_rename(tmp, target))
+    except WriteRefused as exc:
+        return FileProblem(str(path), str(exc), "write")
     except OSError as exc:
         return FileProblem(str(path), f"cannot write: {exc.strerror or exc}", "write")
-    if not now.st_mode & stat.S_IWUSR:
-        return FileProblem(str(path), "is read-only; not modified", "write")
-    if source.stat is None or (now.st_mtime_ns, now.st_size, now.st_ino) != (
-            source.stat.st_mtime_ns, source.stat.st_size, source.stat.st_ino):
-        return FileProblem(str(path), "changed on disk while being fixed; not modified (run again)",
-                           "write")
-    tmp_name = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".respgate-tmp",
-                                        dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, stat.S_IMODE(now.st_mode))
-        _before_rename(tmp_name, path)
-        os.replace(tmp_name, path)
-        tmp_name = None
-    except OSError as exc:
-        return FileProblem(str(path), f"cannot write: {exc.strerror or exc}", "write")
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
     return None
 
 
-def _before_rename(tmp_name: str, path: Path) -> None:
-    """A seam for fault-injection tests (a crash between the write and the rename)."""
+def _before_rename(tmp_name: str | None, path: Path) -> None:
+    """A seam for fault-injection tests: runs when the new bytes are on disk, just before the
+    content check and the rename (``tmp_name`` None: a hard-linked file written in place)."""

@@ -2,9 +2,10 @@
 
 flake8 runs every installed plugin on every file whatever ``--select`` says, so this adapter
 does nothing for a file whose text holds no needle (the prefilter) and never re-parses.
-Settings: the nearest pyproject.toml's ``[tool.respgate]``, overridden key by key by
+Settings: the governing pyproject.toml's ``[tool.respgate]``, overridden key by key by
 flake8 options (``--respgate-gate-functions`` ... or the same names in setup.cfg/.flake8),
-resolved by the same ``SettingsResolver`` as ``respgate check``. flake8 owns selection,
+resolved by the same ``SettingsResolver`` as ``respgate check``; a broken one is reported
+(RGT000 at 1:1), never replaced by the defaults. flake8 owns selection,
 ignores, per-file ignores and noqa, so the plugin yields every finding.
 """
 
@@ -17,11 +18,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from . import __version__
-from .config import ConfigError, Settings, settings_from_mapping
+from .config import ConfigError, settings_from_mapping
 from .engine import analyze
 from .runner import SettingsResolver
 
-__all__ = ["RespgatePlugin"]
+__all__ = ["CONFIG_ERROR_CODE", "RespgatePlugin"]
+
+# Reported at 1:1 of a file whose governing [tool.respgate] is broken (see docs/cli.md).
+CONFIG_ERROR_CODE = "RGT000"
 
 # flake8 parses each file itself, before any plugin runs: on Python 3.11 ``ast.parse`` gives up
 # on an ``elif`` chain past about 3,000 branches at the default limit (the limit scales its
@@ -82,13 +86,14 @@ class RespgatePlugin:
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         source = "".join(self.lines)
         path = None if self.filename in ("stdin", "-", "") else Path(self.filename).resolve()
-        settings = self._settings(path)
+        try:
+            settings = self._resolver.for_path(path or Path.cwd())
+        except ConfigError as exc:
+            # Like `respgate check` (which exits 2), never check with defaults the user did
+            # not ask for. flake8 gives a plugin no clean way to stop the run (an exception
+            # is a "critical error" that stops every file), so the error is reported once per
+            # file it governs, as flake8 reports E902 for a file it cannot read.
+            yield 1, 0, f"{CONFIG_ERROR_CODE} respgate configuration error: {exc}; file not checked", type(self)
+            return
         for finding in analyze(source, self.tree, settings, path=path).findings:
             yield finding.line, finding.col, finding.message, type(self)
-
-    def _settings(self, path: Path | None) -> Settings:
-        try:
-            return self._resolver.for_path(path or Path.cwd())
-        except ConfigError as exc:  # a broken pyproject below cwd: say so, use defaults
-            sys.stderr.write(f"respgate: {exc} (using defaults for {self.filename})\n")
-            return Settings()

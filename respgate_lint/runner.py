@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .config import Settings, find_pyproject, load_settings, settings_from_mapping
+from .config import Settings, governs, load_settings, settings_from_mapping
 from .engine import (
     Finding,
     analyze_tree,
@@ -79,28 +79,140 @@ class FileResult:
 
 
 class SettingsResolver:
-    """Settings per folder: nearest pyproject.toml, then CLI overrides on top."""
+    """Settings per folder: the governing pyproject.toml, then overrides on top.
+
+    The governing file of a folder is the nearest pyproject.toml with a ``[tool.respgate]``
+    table at or above it, up to the repository root (a folder holding ``.git``); one without
+    the table does not reset its subtree to the defaults (as ruff does with ``[tool.ruff]``).
+    Folders are resolved top-down, so a folder that the governing configuration above it
+    excludes is never read for configuration: a broken pyproject.toml in an excluded
+    fixtures folder cannot stop a run. ``config_file`` (``--config``) governs everything.
+    """
 
     def __init__(self, overrides: dict[str, Any] | None = None,
                  config_file: Path | None = None, source: str = "command line") -> None:
         self.overrides = dict(overrides or {})
         self.config_file = config_file
         self.source = source
+        self._known: dict[str, _Governing] = {}   # folder -> what governs it
         self._for_folder = lru_cache(maxsize=1024)(self._resolve)
 
     def for_path(self, path: Path) -> Settings:
         """Raises ConfigError for a broken config (the CLI turns that into exit 2)."""
-        folder = path if path.is_dir() else path.parent
-        if not folder.is_absolute():
-            folder = folder.resolve()
+        return self._for_folder(str(self._folder(path)))
+
+    def is_excluded(self, path: Path) -> bool:
+        """Whether the governing ``exclude`` covers ``path`` or a folder between it and its
+        configuration's folder. Reads no configuration inside an excluded folder."""
+        return self.unless_excluded(path) is None
+
+    def unless_excluded(self, path: Path) -> Settings | None:
+        """``for_path(path)``, or None when ``path`` is excluded (see ``is_excluded``)."""
+        folder = self._folder(path)
+        governing = self._governing(str(folder))
+        if governing.excluded:
+            return None
+        patterns = governing.settings.exclude
+        if patterns and (is_excluded(path, patterns) or (
+                governing.root is not None
+                and _excluded_below(governing.root, folder / path.name, patterns))):
+            return None
         return self._for_folder(str(folder))
 
+    @staticmethod
+    def _folder(path: Path) -> Path:
+        folder = path if path.is_dir() else path.parent
+        return folder if folder.is_absolute() else folder.resolve()
+
     def _resolve(self, folder: str) -> Settings:
-        pyproject = self.config_file or find_pyproject(Path(folder).resolve())
-        base = load_settings(pyproject=pyproject) if pyproject else Settings()
+        base = self._governing(folder).settings
         if not self.overrides:
             return base
         return settings_from_mapping(self.overrides, source=self.source, base=base)
+
+    def _governing(self, folder: str) -> _Governing:
+        """What governs ``folder``: found top-down (a parent's verdict first, so an excluded
+        folder's pyproject is never read), without recursion (folders can nest deeper than
+        Python's recursion limit) and once per folder."""
+        known = self._known.get(folder)
+        if known is not None:
+            return known
+        here = Path(folder)
+        if self.config_file is not None:
+            root = Path(os.path.abspath(self.config_file)).parent
+            found = _Governing(load_settings(pyproject=self.config_file), root).below(root, here)
+            self._known[folder] = found
+            return found
+        pending = [here]   # from ``folder`` up to the first folder whose parent is known
+        while True:
+            node = pending[-1]
+            if node.parent == node or repository_root_is(node):
+                governing = _Governing(Settings(), None)
+                break
+            above = self._known.get(str(node.parent))
+            if above is not None:
+                governing = above
+                break
+            pending.append(node.parent)
+        for node in reversed(pending):
+            governing = _step_down(governing, node)
+            self._known[str(node)] = governing
+        return governing
+
+
+def _step_down(parent: _Governing, here: Path) -> _Governing:
+    """What governs ``here`` given what governs its parent folder."""
+    if parent.excluded:
+        return parent
+    if parent.root is not None and _excluded_below(parent.root, here, parent.settings.exclude):
+        return parent.as_excluded()
+    candidate = here / "pyproject.toml"
+    if candidate.is_file() and governs(candidate):
+        return _Governing(load_settings(pyproject=candidate), here)
+    return parent
+
+
+@dataclass(frozen=True)
+class _Governing:
+    """The configuration that governs a folder: its settings, the folder of its file
+    (None: defaults), and whether the folder lies inside one that it excludes."""
+
+    settings: Settings
+    root: Path | None
+    excluded: bool = False
+
+    def as_excluded(self) -> _Governing:
+        return _Governing(self.settings, self.root, True)
+
+    def below(self, root: Path, folder: Path) -> _Governing:
+        """``--config``: excluded when a folder between ``root`` and ``folder`` is."""
+        try:
+            parts = folder.relative_to(root).parts
+        except ValueError:
+            return self
+        for depth in range(1, len(parts) + 1):
+            if _excluded_below(root, root.joinpath(*parts[:depth]), self.settings.exclude):
+                return self.as_excluded()
+        return self
+
+
+def repository_root_is(folder: Path) -> bool:
+    """Whether ``folder`` is a repository's root: configuration is not searched above it."""
+    return os.path.lexists(folder / ".git")
+
+
+def _excluded_below(root: Path, path: Path, patterns: tuple[str, ...]) -> bool:
+    """An exclude pattern matches ``path`` by name, by its path relative to the
+    configuration's folder, or by its absolute path."""
+    if not patterns:
+        return False
+    try:
+        relative = Path(path.relative_to(root).as_posix())
+    except ValueError:
+        relative = None
+    if relative is not None and relative.parts and is_excluded(relative, patterns):
+        return True
+    return relative is not None and bool(relative.parts) and is_excluded(path, patterns)
 
 
 def check_file(path: Path, settings: Settings, *, add_mixin: bool = False,
@@ -210,8 +322,8 @@ def iter_files(paths: Iterable[str | Path], resolver: SettingsResolver,
                     seen.add(("problem", item.path))
                     yield item
                 continue
-            settings = resolver.for_path(item)
-            if settings.exclude and is_excluded(item, settings.exclude):
+            settings = resolver.unless_excluded(item)
+            if settings is None:
                 continue
             found = True
             identity = _identity(item)
@@ -245,13 +357,11 @@ def stdin_settings(name: Path, resolver: SettingsResolver,
     """The settings for source standing for ``name``: the config nearest to that name, as for
     a file named on the command line; None when ``--exclude`` or ``[tool.respgate] exclude``
     excludes the name. Raises ConfigError."""
-    settings = resolver.for_path(Path.cwd() if str(name) == STDIN else name)
     if str(name) == STDIN:
-        return settings
-    if is_excluded(name, tuple(exclude)) or (settings.exclude
-                                              and is_excluded(name, settings.exclude)):
+        return resolver.for_path(Path.cwd())
+    if is_excluded(name, tuple(exclude)):
         return None
-    return settings
+    return resolver.unless_excluded(name)
 
 
 def check_paths(paths: Iterable[str | Path], resolver: SettingsResolver,

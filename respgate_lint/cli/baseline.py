@@ -11,6 +11,7 @@ import click
 from ..baseline import Baseline, fingerprints_of, relative_key, write_baseline
 from ..config import ConfigError
 from ..runner import SettingsResolver, check_paths
+from ..writes import WriteRefused
 from .inputs import warn_empty
 from .terminal import escape_text, shown
 
@@ -65,7 +66,12 @@ def baseline(paths: tuple[Path, ...], output: Path, exclude: tuple[str, ...],
                 problems += 1
                 continue
             counts.update(fingerprints_of(result.findings, result.source.text, key))
-    write_baseline(Baseline(root, counts), output)
+    try:
+        write_baseline(Baseline(root, counts), output)
+    except WriteRefused as exc:
+        raise ConfigError(f"{output}: {exc}; baseline not written") from None
+    except OSError as exc:
+        raise ConfigError(f"{output}: cannot write baseline: {exc.strerror or exc}") from None
     total = sum(counts.values())
     click.echo(f"Wrote {total} finding{'s' if total != 1 else ''} to {shown(str(output))}.",
                err=True)

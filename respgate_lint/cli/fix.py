@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import click
@@ -121,8 +120,9 @@ def _tasks(paths: Iterable[Path], resolver: SettingsResolver, exclude: tuple[str
 
 
 def _run(tasks: list, jobs: int, progress: object) -> Iterator[object]:
-    """Results in task order, whatever the number of workers."""
-    from respgate_lint.codemods.fixer import fix_file
+    """Results in task order, whatever the number of workers (``respgate_lint.workers``:
+    spawned workers that die with the parent; a dead worker is one error for its file)."""
+    from respgate_lint.codemods.fixer import fix_file, lost_file
 
     workers = jobs or os.cpu_count() or 1
     with progress as advance:  # type: ignore[attr-defined]
@@ -132,7 +132,8 @@ def _run(tasks: list, jobs: int, progress: object) -> Iterator[object]:
                 advance()
                 yield result
             return
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-            for result in pool.map(fix_file, tasks, chunksize=1):
-                advance()
-                yield result
+        from ..workers import run_ordered
+
+        for result in run_ordered(fix_file, tasks, min(workers, len(tasks)), lost_file):
+            advance()
+            yield result

@@ -54,6 +54,9 @@ _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _GATE_LIKE = re.compile(r"(?i)^_*(?:maybe_)?(?:trigger|request|schedule|gate)(?:_[a-z]+)?_response$"
                         r"|^_*\w*gate(?:d)?_(?:response|create)\w*$|^_*\w*response_gate\w*$")
 _SCOPED_EXPRS = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+# Nodes that can hold no call: skipped by the expression walk (``_calls``).
+_LEAVES = (ast.Constant, ast.Name, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop,
+           ast.boolop)
 
 
 def analyze_tree(source: str, tree: ast.Module, settings: Settings, *,
@@ -553,7 +556,14 @@ def _calls(roots: list[ast.AST]) -> Iterator[tuple[ast.Call, bool, bool]]:
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
         inner = in_lambda or isinstance(node, _SCOPED_EXPRS)
-        is_await = isinstance(node, ast.Await)
-        children = list(ast.iter_child_nodes(node))
+        awaits = node.value if isinstance(node, ast.Await) else None
+        children: list[ast.AST] = []
+        for name in node._fields:  # ast.iter_child_nodes, without the leaves (no call in them)
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                children.extend(v for v in value if isinstance(v, ast.AST)
+                                and not isinstance(v, _LEAVES))
+            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                children.append(value)
         for child in reversed(children):
-            stack.append((child, is_await and child is node.value, inner))  # type: ignore[attr-defined]
+            stack.append((child, child is awaits, inner))

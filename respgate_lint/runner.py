@@ -17,18 +17,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import Settings, find_pyproject, load_settings, settings_from_mapping
-from .engine import (
-    Finding,
-    analyze_tree,
-    might_have_findings,
-    parse_source,
-    split_suppressed,
-)
+from .engine.prefilter import might_have_findings
 from .files import FileProblem, SourceFile, discover, is_excluded, read_source
 from .sourcetext import split_lines
+
+if TYPE_CHECKING:
+    from .engine.findings import Finding
 
 __all__ = [
     "FileResult", "SettingsResolver", "check_file", "check_paths", "check_source",
@@ -130,6 +127,8 @@ def check_source(source: SourceFile, settings: Settings, *, add_mixin: bool = Fa
 
 def _analysed(source: SourceFile, settings: Settings, *, add_mixin: bool,
               keep: bool) -> FileResult:
+    from .engine import analyze_tree, parse_source, split_suppressed  # not for prefiltered files
+
     path = source.path
     try:
         tree = parse_source(source.text, str(path))

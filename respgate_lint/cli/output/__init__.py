@@ -14,11 +14,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ...config import Settings
-from ...engine.findings import Finding
 from ...runner import FileResult
+
+if TYPE_CHECKING:
+    from ...engine.findings import Finding
 
 __all__ = ["FORMATS", "Report", "display_path", "plain_message", "render", "use_plain"]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, TextIO
 
-from ...engine.findings import Finding
 from ...rules import RULES
 from ...runner import FileResult
 from ...sourcetext import strip_eol
@@ -20,6 +19,8 @@ from . import Report, display_path, plain_message, use_plain
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.text import Text
+
+    from ...engine.findings import Finding
 
 __all__ = ["render"]
 

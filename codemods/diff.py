@@ -45,7 +45,8 @@ def unified_diff(name: str, old: bytes, new: bytes, context: int = 3) -> bytes:
         return b""
     a, b = lf_lines(old), lf_lines(new)
     encoded = os.fsencode(name)
-    out = [b"--- a/" + encoded + b"\n", b"+++ b/" + encoded + b"\n"]
+    out = [b"--- " + _header_name(b"a/" + encoded) + b"\n",
+           b"+++ " + _header_name(b"b/" + encoded) + b"\n"]
     matcher = difflib.SequenceMatcher(None, a, b)  # autojunk: fast on huge files, still exact
     for group in matcher.get_grouped_opcodes(context):
         first, last = group[0], group[-1]
@@ -57,6 +58,22 @@ def unified_diff(name: str, old: bytes, new: bytes, context: int = 3) -> bytes:
             out.extend(_emit(b"-", a[i1:i2]))
             out.extend(_emit(b"+", b[j1:j2]))
     return b"".join(out)
+
+
+_C_ESCAPES = {0x07: b"\\a", 0x08: b"\\b", 0x09: b"\\t", 0x0A: b"\\n", 0x0B: b"\\v",
+              0x0C: b"\\f", 0x0D: b"\\r", 0x22: b'\\"', 0x5C: b"\\\\"}
+
+
+def _header_name(name: bytes) -> bytes:
+    """A header's file name, C-quoted as git writes it when it holds a control character, a
+    quote or a backslash (``"a/x\\ny.py"``; ``git apply`` and GNU ``patch`` read that form),
+    so a name with a newline can never start a line of its own in the diff. A space is quoted
+    too: GNU ``patch`` ends an unquoted name there."""
+    if not any(byte <= 0x20 or byte in (0x22, 0x5C, 0x7F) for byte in name):
+        return name
+    quoted = b"".join(_C_ESCAPES.get(byte) or (b"\\%03o" % byte if byte < 0x20 or byte == 0x7F
+                                               else bytes((byte,))) for byte in name)
+    return b'"' + quoted + b'"'
 
 
 def _range(start: int, stop: int) -> bytes:

@@ -243,14 +243,16 @@ class _Site:
         return None
 
     def _contains_site(self, stmt: ast.AST) -> bool:
-        """Another create before this one ends the search: its output was for it."""
-        if id(stmt) in self.boundaries:
-            return True
-        if isinstance(stmt, _COMPOUND):
-            for _, block in child_blocks(stmt):
-                for child in block:
-                    if self._contains_site(child):
-                        return True
+        """Another create before this one ends the search: its output was for it.
+        An explicit stack: an ``elif`` chain nests thousands of statements deep."""
+        stack = [stmt]
+        while stack:
+            node = stack.pop()
+            if id(node) in self.boundaries:
+                return True
+            if isinstance(node, _COMPOUND):
+                for _, block in child_blocks(node):
+                    stack.extend(block)
         return False
 
     def _outputs_in(self, stmt: ast.AST) -> list[Item]:

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from respgate_lint.config import Settings
 from respgate_lint.engine import Finding, Safety, Span, parse_source, user_code_warnings_silenced
+from respgate_lint.engine.chains import flat_source
+from respgate_lint.engine.parsing import decode_source
 from respgate_lint.files import SourceFile
 from respgate_lint.runner import FileResult, check_source
 from respgate_lint.sourcetext import ByteOffsets, first_newline, normalize_newlines
@@ -213,6 +215,8 @@ def _compile_error(new_data: bytes, old_data: bytes, filename: str) -> str | Non
         return None
     except (SyntaxError, ValueError) as exc:
         error = exc
+    except (RecursionError, MemoryError):
+        return _deep_compile_error(new_data, filename)
     try:
         compile(old_data, filename, "exec", dont_inherit=True)
     except (SyntaxError, ValueError):
@@ -222,6 +226,20 @@ def _compile_error(new_data: bytes, old_data: bytes, filename: str) -> str | Non
         except (SyntaxError, ValueError) as exc:
             error = exc
     return str(error)
+
+
+def _deep_compile_error(new_data: bytes, filename: str) -> str | None:
+    """A module too deep for CPython's compiler (an ``elif`` chain of thousands of
+    branches): its flat spelling (``chains.flat_source``, the same statements) is compiled."""
+    text = decode_source(new_data)
+    flat = flat_source(text) if text is not None else None
+    if flat is None:
+        return "the rewritten module is too deeply nested for Python's compiler to check"
+    try:
+        compile(flat, filename, "exec", dont_inherit=True)
+        return None
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        return str(exc)
 
 
 def _apply(data: bytes, splices: list[_Splice]) -> bytes:

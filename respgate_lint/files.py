@@ -9,21 +9,26 @@ one-line message naming the file; nothing here raises for one bad file.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import io
 import os
 import re
 import stat
+import sys
 import tempfile
 import tokenize
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .gitignore import GitIgnored
+
 __all__ = [
     "DEFAULT_EXCLUDES",
     "FileProblem",
+    "MAX_FILE_SIZE",
     "SourceFile",
     "discover",
     "is_excluded",
@@ -82,57 +87,176 @@ def _exclude_regexes(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None,
             re.compile("|".join(paths)) if paths else None)
 
 
+MAX_FILE_SIZE = 64 * 1024 * 1024
+"""Bytes read from one file at most: a larger one (or an endless one, a symlink to
+``/dev/zero``) is one problem line, never a MemoryError. Hand-written Python is far below it
+(the largest stdlib module is under 1 MB)."""
+
+_SPECIAL_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                  (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
 def discover(paths: Iterable[str | Path], exclude: Iterable[str] = (),
-             *, use_default_excludes: bool = True) -> Iterator[Path | FileProblem]:
+             *, use_default_excludes: bool = True, respect_gitignore: bool = True,
+             note: Callable[[str], None] | None = None) -> Iterator[Path | FileProblem]:
     """Python files under ``paths`` in a stable order; problems are yielded, not raised.
 
     Files named explicitly are always yielded (whatever their suffix, as ruff and flake8
-    do); folders are walked for ``*.py``/``*.pyi`` without following symlinked folders, so a
-    symlink loop cannot trap the walk. Virtual environments (a ``pyvenv.cfg``) are skipped.
+    do; git-ignored or not: the user asked for them); folders are walked for
+    ``*.py``/``*.pyi`` without following symlinked folders, so a symlink loop cannot trap
+    the walk. Virtual environments (a ``pyvenv.cfg``) are skipped, and so is what git ignores
+    (``respect_gitignore``; see ``gitignore.py``). Only regular files are yielded: a FIFO,
+    socket or device is never opened, ``note`` (default: stderr) says it was skipped; a
+    broken or looping symlink is a problem.
     """
+    say = note or _note_to_stderr
     patterns = tuple(exclude) + (DEFAULT_EXCLUDES if use_default_excludes else ())
+    git = GitIgnored() if respect_gitignore else None
     for raw in paths:
         path = Path(raw)
         if not os.path.lexists(path):
             yield FileProblem(str(path), "no such file or directory", "read")
-        elif path.is_dir():
-            yield from _walk(path, patterns)
-        elif not is_excluded(path, tuple(exclude)):
+            continue
+        try:
+            mode = os.stat(path).st_mode
+        except OSError as exc:
+            yield FileProblem(str(path), _broken_link(exc, path), "read")
+            continue
+        if stat.S_ISDIR(mode):
+            yield from _walk(path, patterns, git, say)
+        elif is_excluded(path, tuple(exclude)):
+            continue
+        elif (kind := _special_kind(mode)) is not None:
+            say(f"{path}: skipped: {kind}, not a regular file")
+        else:
             yield path
 
 
-def _walk(folder: Path, patterns: tuple[str, ...]) -> Iterator[Path | FileProblem]:
-    try:
-        with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda e: e.name)
-    except OSError as exc:
-        yield FileProblem(str(folder), f"cannot list folder: {exc.strerror or exc}", "read")
+def _walk(top: Path, patterns: tuple[str, ...], git: GitIgnored | None,
+          say: Callable[[str], None]) -> Iterator[Path | FileProblem]:
+    """Depth-first in name order, with an explicit stack: no recursion limit on depth."""
+    real_top = os.path.realpath(top)
+    listed = _listing(top, real_top, git.root_of(real_top) if git is not None else None, git)
+    if isinstance(listed, FileProblem):
+        yield listed
         return
-    if any(e.name == "pyvenv.cfg" for e in entries):
-        return
-    for entry in entries:
+    stack = [listed]
+    while stack:
+        entries, real_folder, root, ignored = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        if entry.name in ignored:
+            continue
         path = Path(entry.path)
         if is_excluded(path, patterns):
             continue
         try:
             if entry.is_dir(follow_symlinks=False):
-                yield from _walk(path, patterns)
-            elif entry.name.endswith((".py", ".pyi")) and entry.is_file():
-                yield path
+                real = os.path.join(real_folder, entry.name)
+                nested = git is not None and os.path.lexists(os.path.join(real, ".git"))
+                inner = _listing(path, real, git.root_of(real) if nested else root, git)
+                if isinstance(inner, FileProblem):
+                    yield inner
+                elif inner is not None:
+                    stack.append(inner)
+            elif entry.name.endswith((".py", ".pyi")):
+                found = _regular(entry, path, say)
+                if found is not None:
+                    yield found
         except OSError as exc:
             yield FileProblem(str(path), f"cannot stat: {exc.strerror or exc}", "read")
 
 
-def read_source(path: Path) -> SourceFile | FileProblem:
-    """Read bytes and decode them as Python does (BOM, then coding cookie, then UTF-8)."""
+_Listing = tuple[Iterator[os.DirEntry], str, str | None, frozenset[str]]
+
+
+def _listing(folder: Path, real: str, root: str | None,
+             git: GitIgnored | None) -> _Listing | FileProblem | None:
+    """A folder's entries in name order with what the walk needs beside them; None for a
+    virtual environment (a ``pyvenv.cfg``), which is never walked."""
     try:
-        with open(path, "rb") as handle:
-            st = os.fstat(handle.fileno())
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+    except OSError as exc:
+        return FileProblem(str(folder), f"cannot list folder: {exc.strerror or exc}", "read")
+    if any(e.name == "pyvenv.cfg" for e in entries):
+        return None
+    ignored = git.ignored_in(root).get(real, frozenset()) if git and root else frozenset()
+    return iter(entries), real, root, ignored
+
+
+def _regular(entry: os.DirEntry, path: Path, say: Callable[[str], None]) -> Path | FileProblem | None:
+    """The file if it is (or links to) a regular file; a broken link is a problem, a FIFO,
+    socket or device a note; a link to a folder is not a source file."""
+    if not entry.is_symlink() and entry.is_file(follow_symlinks=False):
+        return path   # the folder listing says "regular file": no stat needed
+    try:
+        mode = entry.stat().st_mode
+    except OSError as exc:
+        return FileProblem(str(path), _broken_link(exc, path), "read")
+    if stat.S_ISREG(mode):
+        return path
+    kind = _special_kind(mode)
+    if kind is not None:
+        say(f"{path}: skipped: {kind}, not a regular file")
+    return None
+
+
+def _special_kind(mode: int) -> str | None:
+    """What a non-regular, non-folder file is ("a FIFO", ...); None for a regular file."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return next((name for test, name in _SPECIAL_KINDS if test(mode)), "not a regular file")
+
+
+def _broken_link(exc: OSError, path: Path) -> str:
+    """The one-line reason a path cannot be opened, naming a looping or dangling link."""
+    if exc.errno == errno.ELOOP:
+        return "cannot read: symlink loop (too many levels of symbolic links)"
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return "cannot read: broken symlink (its target does not exist)"
+    return f"cannot read: {exc.strerror or exc}"
+
+
+def _note_to_stderr(message: str) -> None:
+    sys.stderr.write(f"respgate: note: {message}\n")
+
+
+def read_source(path: Path, max_size: int = MAX_FILE_SIZE) -> SourceFile | FileProblem:
+    """Read bytes and decode them as Python does (BOM, then coding cookie, then UTF-8).
+
+    Only a regular file is read, and at most ``max_size`` bytes of it: the file is opened
+    non-blocking (a FIFO put in place after discovery cannot hang the run) and checked with
+    ``fstat`` on the open descriptor (no window for a swap between the check and the read).
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        return FileProblem(str(path), _broken_link(exc, path), "read")
+    try:
+        with open(fd, "rb", closefd=True) as handle:
+            st = os.fstat(fd)
             if stat.S_ISDIR(st.st_mode):
                 return FileProblem(str(path), "is a directory", "read")
-            data = handle.read()
+            if not stat.S_ISREG(st.st_mode):
+                kind = _special_kind(st.st_mode)
+                return FileProblem(str(path), f"{kind}, not a regular file; not read", "read")
+            if st.st_size > max_size:
+                return _too_big(path, st.st_size, max_size)
+            data = handle.read(max_size + 1)
     except OSError as exc:
         return FileProblem(str(path), f"cannot read: {exc.strerror or exc}", "read")
+    if len(data) > max_size:   # grew while being read, or a size the kernel does not know
+        return _too_big(path, None, max_size)
+    return source_from_bytes(data, path, st)
+
+
+def source_from_bytes(data: bytes, path: Path,
+                      st: os.stat_result | None = None) -> SourceFile | FileProblem:
+    """Decode bytes as Python does (BOM, then coding cookie, then UTF-8); used for files and
+    for source read from stdin (``path`` is then the name it stands for)."""
     if b"\0" in data:
         return FileProblem(str(path), "binary file (contains NUL bytes); not Python source", "decode")
     try:
@@ -143,9 +267,14 @@ def read_source(path: Path) -> SourceFile | FileProblem:
     except (UnicodeDecodeError, LookupError) as exc:
         return FileProblem(str(path), f"cannot decode as {_encoding_name(exc)}: {exc}; "
                                       "add a coding cookie or convert the file to UTF-8", "decode")
-    if text.startswith("\ufeff"):  # a BOM under an explicit utf-8 cookie
-        text = text[1:]
-    return SourceFile(path, data, text, encoding, st)
+    # a BOM under an explicit utf-8 cookie is not part of the text
+    return SourceFile(path, data, text.removeprefix("\ufeff"), encoding, st)
+
+
+def _too_big(path: Path, size: int | None, limit: int) -> FileProblem:
+    got = f"{size / 2**20:.0f} MB" if size is not None else "more"
+    return FileProblem(str(path), f"too large to check ({got}; the limit is "
+                                  f"{limit // 2**20} MB); skipped", "read")
 
 
 def _encoding_name(exc: Exception) -> str:

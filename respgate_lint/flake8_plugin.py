@@ -23,6 +23,13 @@ from .runner import SettingsResolver
 
 __all__ = ["RespgatePlugin"]
 
+# flake8 parses each file itself, before any plugin runs: on Python 3.11 ``ast.parse`` gives up
+# on an ``elif`` chain past about 3,000 branches at the default limit (the limit scales its
+# depth check), and pyflakes, which flake8 always runs, past about 300. A higher limit, as
+# mypy sets, lets them read such valid code (respgate's own walk needs none). Set when flake8
+# hands the plugin its options, never on import.
+_FLAKE8_RECURSION_LIMIT = 20_000
+
 _OPTIONS = (
     ("gate-functions", True, "Names of gate functions (default: trigger_response,"
                              "trigger_response_from_tool)."),
@@ -70,6 +77,7 @@ class RespgatePlugin:
             sys.stderr.write(f"respgate: {exc}\n")
             raise SystemExit(2) from None
         cls._resolver = resolver
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), _FLAKE8_RECURSION_LIMIT))
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         source = "".join(self.lines)

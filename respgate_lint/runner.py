@@ -6,14 +6,18 @@ LibCST command and the benchmarks all go through it, so they decide alike (a fil
 cannot hold a send is not parsed by any of them). Settings come from ``SettingsResolver``
 (nearest pyproject.toml, then overrides); discovery and excludes from ``iter_files``.
 Results stream one file at a time; a file that cannot be read, decoded or parsed becomes a
-result with a ``problem`` and the run goes on.
+result with a ``problem`` and the run goes on. A file reached twice (named twice, inside a
+folder also named, or through a symlink) is checked once, under the first name. Source read
+from stdin goes through ``stdin_source``/``stdin_settings`` under the name it stands for.
 """
 
 from __future__ import annotations
 
 import ast
 import gc
-from collections.abc import Iterable, Iterator
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,16 +25,18 @@ from typing import TYPE_CHECKING, Any
 
 from .config import Settings, find_pyproject, load_settings, settings_from_mapping
 from .engine.prefilter import might_have_findings
-from .files import FileProblem, SourceFile, discover, is_excluded, read_source
+from .files import FileProblem, SourceFile, discover, is_excluded, read_source, source_from_bytes
 from .sourcetext import split_lines
 
 if TYPE_CHECKING:
     from .engine.findings import Finding
 
 __all__ = [
-    "FileResult", "SettingsResolver", "check_file", "check_paths", "check_source",
-    "code_selected", "iter_files", "syntax_problem",
+    "STDIN", "FileResult", "SettingsResolver", "check_file", "check_paths", "check_source",
+    "code_selected", "iter_files", "stdin_settings", "stdin_source", "syntax_problem",
 ]
+
+STDIN = "-"   # the path that means "read the source from stdin"
 
 
 @dataclass
@@ -135,7 +141,7 @@ def _analysed(source: SourceFile, settings: Settings, *, add_mixin: bool,
         analysis = analyze_tree(source.text, tree, settings, path=_real_path(path),
                                 add_mixin=add_mixin)
     except SyntaxError as exc:
-        return FileResult(path, problem=syntax_problem(path, exc))
+        return FileResult(path, problem=syntax_problem(path, exc, source.text))
     except (ValueError, RecursionError, MemoryError) as exc:
         return FileResult(path, problem=FileProblem(str(path), f"cannot parse: {exc}", "syntax"))
     findings = [f for f in analysis.findings if code_selected(f.code, path, settings)]
@@ -153,10 +159,22 @@ def _real_path(path: Path) -> Path | None:
         return None
 
 
-def syntax_problem(path: Path, exc: SyntaxError) -> FileProblem:
-    """The one wording of a syntax error, for every command."""
+def syntax_problem(path: Path, exc: SyntaxError, text: str | None = None) -> FileProblem:
+    """The one wording of a syntax error, for every command. Given the file's ``text``, an
+    error that a newer Python would not raise says so, and what to do: the bypasses in such a
+    file go unchecked until respgate runs on the project's own Python."""
     where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
-    return FileProblem(str(path), f"syntax error at {where}: {exc.msg}", "syntax")
+    message = f"syntax error at {where}: {exc.msg}"
+    from .engine.parsing import newer_syntax_hint  # only for files that fail to parse
+
+    newer = newer_syntax_hint(text, exc) if text is not None else None
+    if newer is not None:
+        version, what = newer
+        running = f"{sys.version_info.major}.{sys.version_info.minor}"
+        message += (f" (this file uses syntax newer than Python {running}, the interpreter "
+                    f"running respgate: {what}, Python {version}+; run respgate with the "
+                    "project's Python (pre-commit: `language_version`))")
+    return FileProblem(str(path), message, "syntax")
 
 
 def code_selected(code: str, path: Path, settings: Settings) -> bool:
@@ -172,24 +190,79 @@ def code_selected(code: str, path: Path, settings: Settings) -> bool:
 
 
 def iter_files(paths: Iterable[str | Path], resolver: SettingsResolver,
-               exclude: Iterable[str] = ()) -> Iterator[tuple[Path, Settings] | FileProblem]:
+               exclude: Iterable[str] = (), *, respect_gitignore: bool = True,
+               on_empty: Callable[[Path], None] | None = None,
+               ) -> Iterator[tuple[Path, Settings] | FileProblem]:
     """Discovered files with their settings (``[tool.respgate] exclude`` applied), in a
-    stable order; paths that cannot be listed become problems. Raises ConfigError."""
-    for item in discover(paths, tuple(exclude)):
-        if isinstance(item, FileProblem):
-            yield item
-            continue
-        settings = resolver.for_path(item)
-        if settings.exclude and is_excluded(item, settings.exclude):
-            continue
-        yield item, settings
+    stable order, each file once (by identity: the same file named twice, or reached through
+    a folder and by name, or through a symlink, is yielded under its first name); paths that
+    cannot be listed become problems. ``on_empty(path)`` is called for a given path that
+    exists but holds no Python file to check; ``respect_gitignore``: as for ``discover``.
+    Raises ConfigError."""
+    exclude = tuple(exclude)
+    seen: set[object] = set()
+    for root in paths:
+        found = False
+        for item in discover([root], exclude, respect_gitignore=respect_gitignore):
+            if isinstance(item, FileProblem):
+                found = True   # said already: no "no Python files" on top of the problem
+                if ("problem", item.path) not in seen:
+                    seen.add(("problem", item.path))
+                    yield item
+                continue
+            settings = resolver.for_path(item)
+            if settings.exclude and is_excluded(item, settings.exclude):
+                continue
+            found = True
+            identity = _identity(item)
+            if identity in seen:
+                continue
+            seen.add(identity)
+            yield item, settings
+        # a FIFO or device named on the command line got its own note from discover()
+        if not found and on_empty is not None and (os.path.isdir(root) or os.path.isfile(root)):
+            on_empty(Path(root))
+
+
+def _identity(path: Path) -> object:
+    """What makes two names the same file: device and inode (symlinks, hard links, ``./a``
+    and ``a``), else the absolute path."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return os.path.abspath(path)
+    return (st.st_dev, st.st_ino)
+
+
+def stdin_source(data: bytes, name: Path) -> SourceFile | FileProblem:
+    """Source read from stdin, decoded as Python decodes a file (BOM, coding cookie, UTF-8),
+    named ``name`` (``--stdin-filename``, or ``-``)."""
+    return source_from_bytes(data, name)
+
+
+def stdin_settings(name: Path, resolver: SettingsResolver,
+                   exclude: Iterable[str] = ()) -> Settings | None:
+    """The settings for source standing for ``name``: the config nearest to that name, as for
+    a file named on the command line; None when ``--exclude`` or ``[tool.respgate] exclude``
+    excludes the name. Raises ConfigError."""
+    settings = resolver.for_path(Path.cwd() if str(name) == STDIN else name)
+    if str(name) == STDIN:
+        return settings
+    if is_excluded(name, tuple(exclude)) or (settings.exclude
+                                              and is_excluded(name, settings.exclude)):
+        return None
+    return settings
 
 
 def check_paths(paths: Iterable[str | Path], resolver: SettingsResolver,
-                exclude: Iterable[str] = (), *, keep: bool = False) -> Iterator[FileResult]:
+                exclude: Iterable[str] = (), *, keep: bool = False,
+                on_empty: Callable[[Path], None] | None = None,
+                respect_gitignore: bool = True) -> Iterator[FileResult]:
     """One result per discovered file, in a stable order (streaming). ``keep``: results with
-    findings also hold their tree (the caller drops it when done)."""
-    for item in iter_files(paths, resolver, exclude):
+    findings also hold their tree (the caller drops it when done); ``on_empty``,
+    ``respect_gitignore``: as for ``iter_files``."""
+    for item in iter_files(paths, resolver, exclude, on_empty=on_empty,
+                            respect_gitignore=respect_gitignore):
         if isinstance(item, FileProblem):
             yield FileResult(Path(item.path), problem=item)
             continue

@@ -15,6 +15,7 @@ import click
 
 from .. import __version__
 from ..config import ConfigError
+from .hookargs import hook_argv
 
 __all__ = ["cli", "main"]
 
@@ -56,8 +57,10 @@ class LazyGroup(click.Group):
         except ConfigError as exc:
             click.echo(f"respgate: {exc}", err=True)
             sys.exit(2)
-        except BrokenPipeError:
-            _silence_stdout()
+        except BrokenPipeError:   # a command that writes stdout without SafeOutput
+            from .terminal import silence_stdout
+
+            silence_stdout()
             sys.exit(1)
         except Exception as exc:
             if os.environ.get("RESPGATE_DEBUG"):
@@ -89,13 +92,5 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    return cli.main(args=argv, prog_name="respgate")
-
-
-def _silence_stdout() -> None:
-    """After a broken pipe, stop Python from complaining again while flushing at exit."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
+    args = sys.argv[1:] if argv is None else argv
+    return cli.main(args=hook_argv(list(args), _COMMANDS), prog_name="respgate")

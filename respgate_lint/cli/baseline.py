@@ -11,6 +11,8 @@ import click
 from ..baseline import Baseline, fingerprints_of, relative_key, write_baseline
 from ..config import ConfigError
 from ..runner import SettingsResolver, check_paths
+from .inputs import warn_empty
+from .terminal import escape_text, shown
 
 __all__ = ["baseline"]
 
@@ -23,10 +25,13 @@ DEFAULT_BASELINE = Path(".respgate-baseline.json")
               default=DEFAULT_BASELINE, show_default=True, help="Baseline file to write.")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files or folders matching GLOB (repeatable); adds to the defaults.")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
+              help="Skip files and folders git ignores (.gitignore, .git/info/exclude) when "
+                   "walking folders; files named on the command line are always checked.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this pyproject.toml instead of the nearest one.")
 def baseline(paths: tuple[Path, ...], output: Path, exclude: tuple[str, ...],
-             config_file: Path | None) -> None:
+             config_file: Path | None, respect_gitignore: bool) -> None:
     """Write a baseline of the current findings (exit 1 if a file could not be checked).
 
     Findings are fingerprinted by file (relative to the baseline's folder), code, enclosing
@@ -45,14 +50,32 @@ def baseline(paths: tuple[Path, ...], output: Path, exclude: tuple[str, ...],
     root = output.resolve().parent
     counts: Counter = Counter()
     problems = 0
-    for result in check_paths(paths or (Path("."),), resolver, exclude):
+    for result in check_paths(paths or (Path("."),), resolver, exclude, on_empty=warn_empty,
+                              respect_gitignore=respect_gitignore):
         if result.problem is not None:
-            click.echo(f"respgate: {result.problem} (not in the baseline)", err=True)
+            click.echo(f"respgate: {escape_text(str(result.problem))} (not in the baseline)",
+                       err=True)
             problems += 1
         elif result.findings and result.source is not None:
             key = relative_key(result.path, root)
+            if not _encodable(key):
+                click.echo(f"respgate: {shown(key)}: file name is not valid UTF-8; its "
+                           "findings cannot be recorded in the baseline (rename the file)",
+                           err=True)
+                problems += 1
+                continue
             counts.update(fingerprints_of(result.findings, result.source.text, key))
     write_baseline(Baseline(root, counts), output)
     total = sum(counts.values())
-    click.echo(f"Wrote {total} finding{'s' if total != 1 else ''} to {output}.", err=True)
+    click.echo(f"Wrote {total} finding{'s' if total != 1 else ''} to {shown(str(output))}.",
+               err=True)
     sys.exit(1 if problems else 0)
+
+
+def _encodable(key: str) -> bool:
+    """The baseline is UTF-8 JSON: a name with undecodable bytes cannot be a key in it."""
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -11,14 +11,25 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ..config import ConfigError
-from ..runner import SettingsResolver, check_paths
-from .output import FORMATS, Report, render
+from ..files import FileProblem
+from ..runner import (
+    FileResult,
+    SettingsResolver,
+    check_paths,
+    check_source,
+    stdin_settings,
+    stdin_source,
+)
+from .inputs import read_stdin, stdin_name, stdin_option, warn_empty
+from .output import FORMATS, Report, render, shown_path
+from .terminal import SafeOutput, escape_text
 
 __all__ = ["check", "run_check"]
 
@@ -41,6 +52,9 @@ def _codes(values: tuple[str, ...]) -> list[str]:
               help="Never report these codes or prefixes; replaces [tool.respgate] ignore.")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files or folders matching GLOB (repeatable); adds to the defaults.")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
+              help="Skip files and folders git ignores (.gitignore, .git/info/exclude) when "
+                   "walking folders; files named on the command line are always checked.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this pyproject.toml instead of the nearest one.")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -52,9 +66,11 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 @click.option("--verbose", "-v", is_flag=True,
               help="Also say, on stderr, where a rule could not be checked (a gate whose "
                    "definition respgate cannot read).")
+@stdin_option
 def check(paths: tuple[Path, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...],
           exclude: tuple[str, ...], config_file: Path | None, baseline_file: Path | None,
-          statistics: bool, exit_zero: bool, add_noqa: bool, verbose: bool) -> None:
+          statistics: bool, exit_zero: bool, add_noqa: bool, verbose: bool,
+          stdin_filename: Path | None, respect_gitignore: bool) -> None:
     """Report every response.create send that bypasses the gate.
 
     \b
@@ -65,15 +81,20 @@ def check(paths: tuple[Path, ...], fmt: str, select: tuple[str, ...], ignore: tu
       respgate check --output-format sarif src/ > respgate.sarif
       respgate check --baseline .respgate-baseline.json src/
       respgate check --select RGT001 --statistics .
+      respgate check --stdin-filename src/agent.py - < buffer.py   # an editor's buffer
     """
     overrides: dict[str, Any] = {}
     if select:
         overrides["select"] = _codes(select)
     if ignore:
         overrides["ignore"] = _codes(ignore)
+    stdin = stdin_name(paths, stdin_filename)
+    if stdin is not None and add_noqa:
+        raise click.UsageError("--add-noqa edits files in place; it cannot read stdin")
     code = run_check(paths or (Path("."),), fmt=fmt, overrides=overrides, exclude=exclude,
                      config_file=config_file, baseline_file=baseline_file,
-                     statistics=statistics, add_noqa=add_noqa, verbose=verbose)
+                     statistics=statistics, add_noqa=add_noqa, verbose=verbose, stdin=stdin,
+                     respect_gitignore=respect_gitignore)
     sys.exit(0 if exit_zero and code == 1 else code)
 
 
@@ -81,8 +102,11 @@ def run_check(paths: tuple[Path, ...], *, fmt: str = "text",
               overrides: dict[str, Any] | None = None,
               exclude: tuple[str, ...] = (), config_file: Path | None = None,
               baseline_file: Path | None = None, statistics: bool = False,
-              add_noqa: bool = False, verbose: bool = False) -> int:
-    """Check, filter by baseline, then report or mark; returns the exit code (0 or 1)."""
+              add_noqa: bool = False, verbose: bool = False, stdin: Path | None = None,
+              respect_gitignore: bool = True) -> int:
+    """Check, filter by baseline, then report or mark; returns the exit code (0 or 1; 2 when
+    the report could not be written). ``stdin``: check the source on stdin under this name
+    instead of ``paths``."""
     if config_file is not None and not config_file.is_file():
         raise ConfigError(f"{config_file}: no such configuration file")
     resolver = SettingsResolver(overrides=overrides, config_file=config_file)
@@ -97,7 +121,8 @@ def run_check(paths: tuple[Path, ...], *, fmt: str = "text",
     budget = Counter(baseline.counts) if baseline else Counter()
     checked_keys: set[str] = set()
     matched = 0
-    for result in check_paths(paths, resolver, exclude, keep=fmt == "sarif"):
+    for result in _results(paths, resolver, exclude, keep=fmt == "sarif", stdin=stdin,
+                           respect_gitignore=respect_gitignore):
         if result.tree is not None:  # SARIF: each site's fix from this one analysis
             from .output.sarif import replacements_for
 
@@ -105,7 +130,7 @@ def run_check(paths: tuple[Path, ...], *, fmt: str = "text",
             result.tree = None
         if verbose:
             for line, note in result.notes:
-                click.echo(f"{result.path}:{line}: note: {note}", err=True)
+                click.echo(f"{shown_path(result.path)}:{line}: note: {note}", err=True)
         if result.problem is None:
             report.files_checked += 1
         report.silenced += result.silenced
@@ -124,18 +149,38 @@ def run_check(paths: tuple[Path, ...], *, fmt: str = "text",
         report.baselined = matched
         report.baseline_fixed = sum(n for fp, n in budget.items()
                                     if n > 0 and fp.path in checked_keys)
+    out = SafeOutput()
     if add_noqa:
-        return _add_noqa(report)
-    stream = sys.stdout
-    render(fmt, report, stream)
-    stream.flush()
+        return out.finish(_add_noqa(report, out))
+    render(fmt, report, out)
     note = report.baseline_note()
     if note and fmt != "text":
         click.echo(f"respgate: {note}", err=True)
-    return 1 if report.results else 0
+    return out.finish(1 if report.results else 0)
 
 
-def _add_noqa(report: Report) -> int:
+def _results(paths: tuple[Path, ...], resolver: SettingsResolver, exclude: tuple[str, ...], *,
+             keep: bool, stdin: Path | None, respect_gitignore: bool = True
+             ) -> Iterator[FileResult]:
+    """The files' results, or the one result of the source on stdin."""
+    if stdin is None:
+        yield from check_paths(paths, resolver, exclude, keep=keep, on_empty=warn_empty,
+                               respect_gitignore=respect_gitignore)
+        return
+    settings = stdin_settings(stdin, resolver, exclude)
+    if settings is None:   # the name is excluded: nothing to check, as for a file
+        return
+    loaded = stdin_source(read_stdin(), stdin)
+    if isinstance(loaded, FileProblem):
+        yield FileResult(stdin, problem=loaded)
+        return
+    result = check_source(loaded, settings, keep=keep)
+    if keep and not result.findings:
+        result.source = result.tree = None
+    yield result
+
+
+def _add_noqa(report: Report, out: SafeOutput) -> int:
     """Mark every reported finding; problems are still reported (exit 1)."""
     from .add_noqa import add_noqa_file
 
@@ -143,17 +188,17 @@ def _add_noqa(report: Report) -> int:
     failed = False
     for result in report.results:
         if result.problem is not None:
-            click.echo(f"respgate: {result.problem}", err=True)
+            click.echo(f"respgate: {escape_text(str(result.problem))}", err=True)
             failed = True
             continue
         assert result.source is not None
         count, problem = add_noqa_file(result.source, result.findings)
         if problem is not None:
-            click.echo(f"respgate: {problem}", err=True)
+            click.echo(f"respgate: {escape_text(str(problem))}", err=True)
             failed = True
-        elif count:
+        if count:   # comments were written even when a finding stays
             added += count
             files += 1
-    click.echo(f"Added {added} noqa comment{'s' if added != 1 else ''} "
-               f"in {files} file{'s' if files != 1 else ''}.")
+    out.write(f"Added {added} noqa comment{'s' if added != 1 else ''} "
+              f"in {files} file{'s' if files != 1 else ''}.\n")
     return 1 if failed else 0

@@ -12,10 +12,14 @@ from __future__ import annotations
 import sys
 import textwrap
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import click
 
 from ..rules import RULES, Rule, get_rule
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .terminal import SafeOutput
 
 __all__ = ["explain", "render_all_markdown", "render_rule"]
 
@@ -103,7 +107,8 @@ def render_all_markdown() -> str:
 @click.option("--all", "all_rules", is_flag=True, help="Explain every rule.")
 @click.option("--format", "fmt", type=click.Choice(["auto", "text", "markdown"]), default="auto",
               show_default=True,
-              help="auto: colour on a terminal, plain text otherwise (or with NO_COLOR).")
+              help="auto: colour on a terminal (or with FORCE_COLOR), plain text otherwise "
+                   "(or with NO_COLOR).")
 def explain(code: str | None, all_rules: bool, fmt: str) -> None:
     """Explain a rule: why it exists, what it catches, examples and the fix.
 
@@ -123,17 +128,24 @@ def explain(code: str | None, all_rules: bool, fmt: str) -> None:
             click.echo(f"respgate: unknown rule code {code!r} (known codes: {known})", err=True)
             sys.exit(2)
         rules = [rule]
-    stream = sys.stdout
+    from .terminal import SafeOutput, color_wanted
+
+    stream = SafeOutput()
+    _write(stream, rules, fmt, all_rules, color_wanted(stream))
+    sys.exit(stream.finish(0))
+
+
+def _write(stream: SafeOutput, rules: list[Rule], fmt: str, all_rules: bool,
+           color: bool) -> None:
+    """The explanation in the chosen form: markdown, or coloured (rich) or plain text."""
     if fmt == "markdown" and all_rules:
         stream.write(render_all_markdown())
         return
-    from .output import use_plain
-
-    if fmt == "auto" and not use_plain(stream):
+    if fmt == "auto" and color:
         from rich.console import Console
         from rich.markdown import Markdown
 
-        console = Console(file=stream)
+        console = Console(file=stream, force_terminal=True)
         for rule in rules:
             console.print(Markdown(render_rule(rule, "markdown")))
         return

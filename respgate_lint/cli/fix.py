@@ -22,6 +22,7 @@ import click
 from ..config import ConfigError
 from ..files import FileProblem
 from ..runner import SettingsResolver, iter_files
+from .inputs import stdin_name, stdin_option, warn_empty
 
 __all__ = ["fix"]
 
@@ -39,6 +40,9 @@ __all__ = ["fix"]
                    "with why); by default they are reported and withheld.")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files or folders matching GLOB (repeatable); adds to the defaults.")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
+              help="Skip files and folders git ignores (.gitignore, .git/info/exclude) when "
+                   "walking folders; files named on the command line are always checked.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this pyproject.toml instead of the nearest one.")
 @click.option("--quiet", "-q", is_flag=True,
@@ -46,9 +50,10 @@ __all__ = ["fix"]
 @click.option("--explain-reasons", is_flag=True,
               help="After each rewritten site, the evidence its reason was named from "
                    "(always on with --diff).")
+@stdin_option
 def fix(paths: tuple[Path, ...], diff: bool, jobs: int, add_mixin: bool, unsafe_fixes: bool,
         exclude: tuple[str, ...], config_file: Path | None, quiet: bool,
-        explain_reasons: bool) -> None:
+        explain_reasons: bool, stdin_filename: Path | None, respect_gitignore: bool) -> None:
     """Rewrite response.create sends that bypass the gate into gated calls.
 
     Each fixable send becomes a call of the gate it can reach, built from that gate's
@@ -63,6 +68,10 @@ def fix(paths: tuple[Path, ...], diff: bool, jobs: int, add_mixin: bool, unsafe_
       respgate fix --diff src/        # review first
       respgate fix src/ --jobs 4      # apply
       respgate fix --add-mixin bridge.py
+      respgate fix --stdin-filename src/agent.py - < agent.py > fixed.py
+
+    With `-` as the path the source is read from stdin and the fixed source (or, with
+    --diff, the diff) written to stdout; the report goes to stderr.
 
     \b
     Exit codes:
@@ -76,25 +85,33 @@ def fix(paths: tuple[Path, ...], diff: bool, jobs: int, add_mixin: bool, unsafe_
     if config_file is not None and not config_file.is_file():
         raise ConfigError(f"{config_file}: no such configuration file")
     resolver = SettingsResolver(config_file=config_file)
+    from .fix_output import FixReporter
+
+    stdin = stdin_name(paths, stdin_filename)
+    if stdin is not None:
+        from .fix_stdin import fix_stdin
+
+        sys.exit(fix_stdin(stdin, resolver, exclude, add_mixin=add_mixin,
+                           unsafe_fixes=unsafe_fixes, diff=diff, quiet=quiet,
+                           explain_reasons=explain_reasons))
     problems: list[tuple[Path, str]] = []
     tasks = list(_tasks(paths or (Path("."),), resolver, exclude, problems,
                         add_mixin=add_mixin, unsafe_fixes=unsafe_fixes, diff=diff,
-                        task_type=FixTask))
-    from .fix_output import FixReporter
-
+                        task_type=FixTask, respect_gitignore=respect_gitignore))
     reporter = FixReporter(diff_mode=diff, quiet=quiet, explain_reasons=explain_reasons or diff)
     for path, message in problems:
         reporter.problem(path, message)
     for result in _run(tasks, jobs, reporter.progress(len(tasks))):
         reporter.file(result)
     reporter.summary()
-    sys.exit(reporter.exit_code())
+    sys.exit(reporter.finish())
 
 
 def _tasks(paths: Iterable[Path], resolver: SettingsResolver, exclude: tuple[str, ...],
            problems: list[tuple[Path, str]], *, add_mixin: bool, unsafe_fixes: bool, diff: bool,
-           task_type: type) -> Iterator[object]:
-    for item in iter_files(paths, resolver, exclude):
+           task_type: type, respect_gitignore: bool = True) -> Iterator[object]:
+    for item in iter_files(paths, resolver, exclude, on_empty=warn_empty,
+                           respect_gitignore=respect_gitignore):
         if isinstance(item, FileProblem):
             problems.append((Path(item.path), item.message))
             continue

@@ -1,8 +1,14 @@
-"""What ``respgate fix`` prints: one line per site, a summary, diffs, a progress bar.
+"""What ``respgate fix`` prints: one line per site, a summary, diffs, a progress line.
 
-Rich output (a summary table, a highlighted diff, a progress bar on stderr) only on a
-terminal without ``NO_COLOR``; otherwise plain lines with no escape codes, so logs and
-pre-commit output stay greppable. Per-site lines are ``path:line:col: ...`` like flake8.
+Rich output (a summary table, a highlighted diff) when colour is wanted
+(``terminal.color_wanted``: NO_COLOR > FORCE_COLOR > a terminal); otherwise plain lines with
+no escape codes, so logs and pre-commit output stay greppable. Per-site lines are
+``path:line:col: ...`` at column 0, like flake8, with names escaped.
+
+The progress line is drawn on stderr only when stderr is a terminal, and erased before
+anything else is written to either stream, so a diff header never lands on it. stdout goes
+through ``terminal.SafeOutput``: when it dies (``| head``, a full disk) the fixing goes on
+and every file is still written.
 """
 
 from __future__ import annotations
@@ -10,28 +16,62 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, ContextManager
+from typing import Any, ContextManager, TextIO
 
-import click
+from .terminal import SafeOutput, color_wanted, escape_text, is_terminal, shown
 
-__all__ = ["FixReporter", "use_rich"]
+__all__ = ["FixReporter", "Progress", "use_rich"]
 
 
 def use_rich(stream: Any) -> bool:
-    """Colour and boxes only for a terminal, and never with NO_COLOR set (no-color.org)."""
-    if "NO_COLOR" in os.environ:
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+    """Colour and boxes when colour is wanted on ``stream`` (no-color.org, force-color.org)."""
+    return color_wanted(stream)
+
+
+class Progress:
+    """``fixing [#####     ] 12/40 0:03`` on one terminal line, redrawn in place; ``clear``
+    erases it so other output starts at column 0 on a clean line."""
+
+    WIDTH = 24
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total = total
+        self.done = 0
+        self.stream = stream
+        self.shown = False
+        self.started = time.monotonic()
+
+    def advance(self) -> None:
+        self.done += 1
+        filled = self.WIDTH * self.done // max(self.total, 1)
+        elapsed = int(time.monotonic() - self.started)
+        bar = "#" * filled + " " * (self.WIDTH - filled)
+        self._write(f"\rfixing [{bar}] {self.done}/{self.total} {elapsed // 60}:{elapsed % 60:02d}"
+                    "\x1b[K")
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self._write("\r\x1b[K")
+            self.shown = False
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            pass
 
 
 class FixReporter:
     """Collects counts for the summary and decides the exit code."""
 
-    def __init__(self, *, diff_mode: bool, quiet: bool, explain_reasons: bool = False) -> None:
+    def __init__(self, *, diff_mode: bool, quiet: bool, explain_reasons: bool = False,
+                 report_to_stderr: bool = False) -> None:
         self.diff_mode = diff_mode
         self.quiet = quiet
         self.explain_reasons = explain_reasons  # per site: what the reason was named from
@@ -45,25 +85,55 @@ class FixReporter:
         self.not_fixed: Counter[str] = Counter()
         self.failed = 0
         self.internal = 0
-        # In --diff mode stdout carries the diff; everything else goes to stderr.
-        self.err = diff_mode
+        # In --diff mode (and for stdin) stdout carries the diff or the source; everything
+        # else goes to stderr.
+        self.err = diff_mode or report_to_stderr
+        self.out = SafeOutput(sys.stdout)
+        self._progress: Progress | None = None
 
     # -- output primitives -----------------------------------------------------------
     def _line(self, text: str) -> None:
-        click.echo(text, err=self.err)
+        self._write(text + "\n", err=self.err)
+
+    def _write(self, text: str, *, err: bool) -> None:
+        """Every write goes here: the progress line is erased first."""
+        if self._progress is not None:
+            self._progress.clear()
+        if not err:
+            self.out.write(text)
+            return
+        try:
+            sys.stderr.write(text)
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+
+    def write_source(self, data: bytes) -> None:
+        """Bytes for stdout as they are: the fixed source of ``fix -``."""
+        self.out.write_bytes(data)
 
     def progress(self, total: int) -> ContextManager[Callable[[], None]]:
-        """A rich progress bar on stderr for many files on a terminal; else a no-op."""
-        if self.quiet or total < 20 or not use_rich(sys.stderr):
+        """A progress line on stderr for many files when stderr is a terminal; else a no-op."""
+        if (self.quiet or total < 20 or not is_terminal(sys.stderr)
+                or os.environ.get("TERM") == "dumb"):
             return contextlib.nullcontext(lambda: None)
-        return _rich_progress(total)
+        return self._progress_line(total)
+
+    @contextlib.contextmanager
+    def _progress_line(self, total: int) -> Iterator[Callable[[], None]]:
+        self._progress = Progress(total, sys.stderr)
+        try:
+            yield self._progress.advance
+        finally:
+            self._progress.clear()
+            self._progress = None
 
     # -- per file ----------------------------------------------------------------------
     def problem(self, path: Path, message: str, internal: bool = False) -> None:
         self.failed += 1
         self.internal += internal
-        click.echo(f"{path}: {'internal error: ' if internal and 'internal' not in message else ''}"
-                   f"{message}", err=True)
+        prefix = "internal error: " if internal and "internal" not in message else ""
+        self._write(f"{shown(str(path))}: {prefix}{escape_text(message)}\n", err=True)
 
     def file(self, result: Any) -> None:
         self.files += 1
@@ -74,7 +144,7 @@ class FixReporter:
         # rewrites reached the disk: the problem line says so, the sites are not counted.
         applied = result.problem is None
         for site in result.sites:
-            where = f"{result.path}:{site.line}:{site.col + 1}"
+            where = f"{shown(str(result.path))}:{site.line}:{site.col + 1}"
             if site.status == "rewritten":
                 if not applied:
                     continue
@@ -99,7 +169,7 @@ class FixReporter:
                 self._line(f"{where}: not fixed: {site.why}")
         for line, note in result.notes:
             self.warnings += 1
-            self._line(f"{result.path}:{line}:1: warning: {note}")
+            self._line(f"{shown(str(result.path))}:{line}:1: warning: {note}")
         if result.problem:
             self.problem(result.path, result.problem, result.internal)
         if result.changed:
@@ -108,15 +178,17 @@ class FixReporter:
     def _diff(self, data: bytes) -> None:
         """The diff is the files' own bytes (see codemods.diff): written as bytes, so a
         redirected diff applies; decoded only to be coloured on a terminal."""
-        if use_rich(sys.stdout):
+        if self._progress is not None:
+            self._progress.clear()
+        if use_rich(self.out):
             from rich.console import Console
             from rich.syntax import Syntax
 
             text = data.decode("utf-8", "replace")
-            Console(highlight=False, soft_wrap=True).print(Syntax(text, "diff", theme="ansi_dark",
-                                                  background_color="default"), end="")
+            Console(file=self.out, highlight=False, soft_wrap=True, force_terminal=True).print(
+                Syntax(text, "diff", theme="ansi_dark", background_color="default"), end="")
         else:
-            click.echo(data, nl=False)
+            self.out.write_bytes(data)
 
     # -- the end ---------------------------------------------------------------------------
     def summary(self) -> None:
@@ -136,7 +208,7 @@ class FixReporter:
         if self.noqa:
             rows.append(("Sites silenced with # noqa", str(self.noqa)))
         rows.append(("Files failed", str(self.failed)))
-        stream = sys.stderr if self.err else sys.stdout
+        stream: Any = sys.stderr if self.err else self.out
         if use_rich(stream):
             from rich.console import Console
             from rich.table import Table
@@ -146,11 +218,18 @@ class FixReporter:
             table.add_column("count", justify="right")
             for name, value in rows:
                 table.add_row(name, value)
-            Console(stderr=self.err).print(table)
+            if self._progress is not None:
+                self._progress.clear()
+            Console(file=stream, force_terminal=True).print(table)
             return
         width = max(len(name) for name, _ in rows)
         for name, value in rows:
             self._line(f"{name.ljust(width)}  {value}")
+
+    def finish(self) -> int:
+        """The exit code, once stdout is flushed (``SafeOutput.finish``: exit 1 after a broken
+        pipe, 2 with one line after another write error)."""
+        return self.out.finish(self.exit_code())
 
     def exit_code(self) -> int:
         if self.internal:
@@ -159,14 +238,3 @@ class FixReporter:
                 or (self.diff_mode and self.changed)):
             return 1
         return 0
-
-
-@contextlib.contextmanager
-def _rich_progress(total: int) -> Iterator[Callable[[], None]]:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    with Progress("fixing", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("fix", total=total)
-        yield lambda: bar.advance(task)

@@ -24,6 +24,7 @@ from ..config import Settings
 from ..rules import RGT001, RGT002, RGT003
 from .apis import RESPONSES_WS, talks_only_to_responses_ws
 from .bindings import Changes, Scope, comprehension_bindings, join, loop_bindings, rebinding
+from .chains import if_chain
 from .events import EventMatcher
 from .factories import collect_factories
 from .findings import FileAnalysis, Finding, Fix, Form, NotFixable, SiteContext, Span
@@ -174,11 +175,7 @@ class _Walker:
         elif isinstance(stmt, ast.ClassDef):
             self._class(stmt)
         elif isinstance(stmt, ast.If):
-            self._expressions(stmt, [stmt.test])
-            label = branch_label(stmt.test)
-            selected = self.matcher.selected_subject(stmt.test, self.frames[-1].bindings)
-            self._branches([(stmt.body, label), (stmt.orelse, None)], fallthrough=False,
-                           selected=[selected, None])
+            self._if_chain(stmt)
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
             self._expressions(stmt, [stmt.iter])
             self._unbind(bound_names(stmt.target))
@@ -234,6 +231,27 @@ class _Walker:
             scope.undo(mark)
         scope.release(mark)
         join(scope, results)
+
+    def _if_chain(self, stmt: ast.If) -> None:
+        """An ``if``/``elif``/``else`` chain as one set of alternatives, without recursion
+        (a chain of thousands of branches is valid code): each test is examined where the
+        nested walk would reach it, i.e. while the rest of the chain holds a hot line."""
+        chain, final = if_chain(stmt)
+        blocks: list[tuple[list[ast.stmt], tuple[str, str] | None]] = []
+        selected: list[str | None] = []
+        bindings = self.frames[-1].bindings
+        for branch in chain:
+            if not self._is_hot(branch.lineno, branch.end_lineno or branch.lineno):
+                blocks.append(([], None))  # a cold rest: the bindings from before the chain
+                selected.append(None)
+                break
+            self._expressions(branch, [branch.test])
+            blocks.append((branch.body, branch_label(branch.test)))
+            selected.append(self.matcher.selected_subject(branch.test, bindings))
+        else:
+            blocks.append((final, None))
+            selected.append(None)
+        self._branches(blocks, fallthrough=False, selected=selected)
 
     def _try(self, stmt: ast.Try | ast.TryStar) -> None:
         scope = self.frames[-1].bindings

@@ -14,6 +14,7 @@ import ast
 import re
 from collections.abc import Callable
 
+from .chains import if_chain
 from .events import EventMatcher
 from .matches import EventMatch
 
@@ -46,6 +47,9 @@ def collect_factories(body: list[ast.stmt], matcher: EventMatcher,
 
 
 def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
+    if isinstance(stmt, ast.If):  # a whole elif chain, flat (thousands of branches are valid)
+        chain, final = if_chain(stmt)
+        return [branch.body for branch in chain] + ([final] if final else [])
     found = [getattr(stmt, name) for name in _BLOCKS if getattr(stmt, name, None)]
     found += [h.body for h in getattr(stmt, "handlers", ())]
     found += [c.body for c in getattr(stmt, "cases", ())]
@@ -107,7 +111,7 @@ class _Scan:
             elif not hot:
                 continue
             elif isinstance(stmt, ast.If):
-                self._branch(stmt.test, [stmt.body], [stmt.orelse])
+                self._if_chain(stmt)
             elif isinstance(stmt, ast.Match):
                 on_param = self._mentions_param(stmt.subject)
                 for case in stmt.cases:
@@ -128,15 +132,23 @@ class _Scan:
                 for block in _blocks(stmt):
                     self._block(block)
 
-    def _branch(self, test: ast.expr, then: list[list[ast.stmt]],
-                orelse: list[list[ast.stmt]]) -> None:
-        on_param = self._mentions_param(test)
-        typed = any(_type_like(c) for n in ast.walk(test) if isinstance(n, ast.Compare)
-                    for c in (n.left, *n.comparators))
-        self.conditions.append((on_param, typed))
-        for block in then + orelse:
-            self._block(block)
-        self.conditions.pop()
+    def _if_chain(self, stmt: ast.If) -> None:
+        """Each branch under its own test and every test before it (an ``elif`` is inside
+        the ``else`` of the tests above), without recursing down the chain; a cold rest of
+        the chain is skipped, as ``_block`` skips a cold statement."""
+        chain, final = if_chain(stmt)
+        depth = len(self.conditions)
+        for index, branch in enumerate(chain):
+            if index and not self.is_hot(branch.lineno, branch.end_lineno or branch.lineno):
+                break
+            test = branch.test
+            typed = any(_type_like(c) for n in ast.walk(test) if isinstance(n, ast.Compare)
+                        for c in (n.left, *n.comparators))
+            self.conditions.append((self._mentions_param(test), typed))
+            self._block(branch.body)
+        else:
+            self._block(final)
+        del self.conditions[depth:]
 
     def _mentions_param(self, node: ast.expr) -> bool:
         return any(isinstance(n, ast.Name) and n.id in self.params for n in ast.walk(node))

@@ -15,7 +15,8 @@ import tokenize
 from ..sourcetext import split_lines
 from .findings import Finding
 
-__all__ = ["NOQA_RE", "is_suppressed", "logical_line_ranges", "noqa_map", "split_suppressed"]
+__all__ = ["NOQA_RE", "comment_spans", "is_suppressed", "logical_line_ranges", "noqa_map",
+           "split_suppressed"]
 
 # flake8's own patterns (flake8/defaults.py).
 NOQA_RE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
@@ -48,13 +49,31 @@ def noqa_map(source: str) -> NoqaMap:
     return result
 
 
-def logical_line_ranges(source: str, count: int) -> list[tuple[int, int]]:
-    """Physical line ranges flake8 searches together (multi-line strings join lines)."""
+def _tokens(source: str) -> list[tokenize.TokenInfo] | None:
+    """The tokens flake8's tokenizer sees, or None if the text does not tokenize."""
     try:
         # newline=None: the universal-newline lines flake8 gives its tokenizer (see above).
         readline = io.StringIO(source, newline=None).readline
-        tokens = list(tokenize.generate_tokens(readline))
+        return list(tokenize.generate_tokens(readline))
     except (tokenize.TokenError, SyntaxError):
+        return None
+
+
+def comment_spans(source: str) -> dict[int, tuple[int, int]] | None:
+    """line -> (start, end) character columns of the real comment on it (a ``#`` inside a
+    string is text, not a comment); None if the text does not tokenize. Columns index the
+    physical line of ``sourcetext.split_lines`` (the same line breaks)."""
+    tokens = _tokens(source)
+    if tokens is None:
+        return None
+    return {tok.start[0]: (tok.start[1], tok.end[1])
+            for tok in tokens if tok.type == tokenize.COMMENT}
+
+
+def logical_line_ranges(source: str, count: int) -> list[tuple[int, int]]:
+    """Physical line ranges flake8 searches together (multi-line strings join lines)."""
+    tokens = _tokens(source)
+    if tokens is None:
         return [(n, n) for n in range(1, count + 1)]
     ranges = []
     low, high = count + 2, -1

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -64,7 +63,7 @@ class ResponseGate(GateMachinery):
         force_cancels_active: bool = False,
         unobserved_grace_s: float | None = 3.0,
         call_id: str | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         if min_interval_s < 0 or defer_timeout_s <= 0:
             raise ValueError("min_interval_s must be >= 0 and defer_timeout_s > 0")
@@ -81,7 +80,10 @@ class ResponseGate(GateMachinery):
         self.force_cancels_active = force_cancels_active
         self.unobserved_grace_s = unobserved_grace_s
         self.call_id = call_id
-        self._clock = clock
+        # Deadlines are handed to the home loop's call_later, so by default they are read
+        # on that loop's clock (time.monotonic until a loop is bound): one timebase for
+        # the gate and its timers, also on a loop with its own clock.
+        self._clock = clock if clock is not None else self._home_time
         self._lock = threading.Lock()
         self._stats = GateStats()
         self._state = CallState(

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -257,7 +258,7 @@ class GateMachinery:
         if not held:
             return
         oldest = min(held, key=lambda i: i.created)
-        if now - oldest.created < grace:
+        if now < oldest.created + grace:  # the due's own sum (see CallState.expire)
             return
         self._blind = True
         if self._warning is None:
@@ -270,6 +271,11 @@ class GateMachinery:
             self._pending_warning = True
 
     # -------------------------------------------------------------- loop
+    def _home_time(self) -> float:
+        """The default clock: the home loop's (its timers' timebase), else monotonic."""
+        loop = self._loop
+        return loop.time() if loop is not None else time.monotonic()
+
     def _bind_loop(self, loop: asyncio.AbstractEventLoop | None) -> None:
         if loop is not None and (self._loop is None or self._loop.is_closed()):
             self._loop = loop

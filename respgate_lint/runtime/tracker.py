@@ -146,7 +146,7 @@ class CallState:
         if not force:
             since = self.speaking_since
             if since is not None:
-                if now - since < self.stuck_timeout_s:
+                if now < since + self.stuck_timeout_s:  # the due's own sum (see expire)
                     return USER_SPEAKING, since + self.stuck_timeout_s
                 self._release_speech(now)
             if self.vad_wait_until is not None:
@@ -156,7 +156,7 @@ class CallState:
         if self.in_flight(now, blind):
             return RESPONSE_IN_FLIGHT, self._stuck_deadline()
         last = self.last_create_at
-        if not force and last is not None and now - last < min_interval_s:
+        if not force and last is not None and now < last + min_interval_s:
             return RAPID_CREATE, last + min_interval_s
         return None, None
 
@@ -182,23 +182,27 @@ class CallState:
 
     def expire(self, now: float) -> None:
         """Release what the server has been silent about for ``stuck_timeout_s``."""
-        limit = now - self.stuck_timeout_s
+        # Every "past the deadline" test is ``at + span <= now``, the very sum the timers are
+        # armed with: a timer that fires exactly at its due always finds the work due
+        # (``at <= now - span`` can round the other way and re-arm a 0 s timer forever
+        # on a clock that does not move between callbacks).
+        stuck = self.stuck_timeout_s
         for pending in (self.awaiting, self.oob_awaiting):
-            if pending and next(iter(pending.values())).sent_at <= limit:
-                self._expire_creates(pending, now, limit)
+            if pending and next(iter(pending.values())).sent_at + stuck <= now:
+                self._expire_creates(pending, now, stuck)
         for running in (self.active, self.oob_active):
-            if running and any(a.last_seen <= limit for a in running.values()):
-                self._expire_responses(running, now, limit)
+            if running and any(a.last_seen + stuck <= now for a in running.values()):
+                self._expire_responses(running, now, stuck)
         unknown = self.unknown_active_until
         if unknown is not None and now >= unknown:
             self.unknown_active_until = None
-        if self.speaking_since is not None and self.speaking_since <= limit:
+        if self.speaking_since is not None and self.speaking_since + stuck <= now:
             self._release_speech(now)
 
-    def _expire_creates(self, pending: dict[str, SentCreate], now: float, limit: float) -> None:
+    def _expire_creates(self, pending: dict[str, SentCreate], now: float, stuck: float) -> None:
         while pending:
             oldest = next(iter(pending.values()))
-            if oldest.sent_at > limit:
+            if oldest.sent_at + stuck > now:
                 break
             del pending[oldest.event_id]
             self.stats.stuck["create"] += 1
@@ -206,8 +210,8 @@ class CallState:
                        reason=oldest.reason, event_id=oldest.event_id,
                        waited_s=round(now - oldest.sent_at, 3))
 
-    def _expire_responses(self, running: dict[str, Active], now: float, limit: float) -> None:
-        for rid in [r for r, a in running.items() if a.last_seen <= limit]:
+    def _expire_responses(self, running: dict[str, Active], now: float, stuck: float) -> None:
+        for rid in [r for r, a in running.items() if a.last_seen + stuck <= now]:
             act = running.pop(rid)
             if act.tentative is not None:
                 self.tentative.pop(act.tentative.event_id, None)

@@ -48,6 +48,7 @@ def flake8_rgt(path: Path) -> list[str]:
     return proc.stdout.splitlines()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", CLI_HOWS)
 def test_add_noqa_then_flake8_and_check_are_clean(tmp_path: Path, invoke, how: str) -> None:
     path = make_file(tmp_path, "agent.py", AWKWARD)
@@ -112,3 +113,59 @@ def test_add_noqa_text_leaves_unrelated_lines_alone() -> None:
     assert count == 3
     changed = [a for a, b in zip(BYPASSES.splitlines(), new.splitlines()) if a != b]
     assert len(changed) == 3
+
+
+# -- only real comments are edited (tokenizer), never text inside a string --------------------
+IN_STRINGS = '''\
+class Bridge:
+    async def a(self, ws):
+        await ws.send('{"type": "response.create", "note": "# noqa: E501"}')
+
+    async def b(self, ws):
+        await ws.send("""{"type": "response.create",
+            "note": "# noqa: E501"}""")
+
+    async def c(self, ws):
+        await ws.send('{"type": "response.create"}')  # see '# noqa: E501' below
+
+    async def d(self):
+        await self.client.send_event({"type": "response.create", "k": "#"}) \\
+            if True else None  # noqa: E501
+'''
+
+
+def _string_literals(text: str) -> list[str]:
+    import io
+    import tokenize
+    return [tok.string for tok in tokenize.generate_tokens(io.StringIO(text).readline)
+            if tok.type == tokenize.STRING]
+
+
+def test_add_noqa_never_edits_a_noqa_inside_a_string(tmp_path: Path, invoke) -> None:
+    path = make_file(tmp_path, "agent.py", IN_STRINGS)
+    run = invoke(["check", "--add-noqa", "agent.py"], tmp_path)
+    text = path.read_text()
+    compile(text, "agent.py", "exec")
+    assert _string_literals(text) == _string_literals(IN_STRINGS)     # the program's text
+    lines = text.splitlines()
+    assert lines[2].endswith("\"}')  # noqa: RGT001")                 # a new comment
+    assert lines[6].endswith('}""")  # noqa: RGT001')                 # after the closing quotes
+    assert lines[9].endswith("# see '# noqa: E501,RGT001' below")     # a comment: flake8 reads it
+    assert lines[13].endswith("# noqa: E501,RGT001")                 # the real comment, extended
+    # flake8 reads the first "# noqa" of the raw line, string included: where a string's
+    # "# noqa: E501" comes first no comment can silence the line, and respgate says so
+    assert run.code == 1
+    warning = [line for line in run.err.splitlines() if "inside a string literal" in line]
+    assert len(warning) == 1 and "agent.py: line 3, 6" in warning[0], run.out
+    assert "Added 4 noqa comments in 1 file." in run.out
+    reported = {line.split(":")[1] for line in flake8_rgt(path)}
+    assert reported == {"3", "6"}
+
+
+def test_add_noqa_text_keeps_string_bytes_with_crlf(tmp_path: Path, invoke) -> None:
+    path = tmp_path / "crlf.py"
+    path.write_bytes(IN_STRINGS.replace("\n", "\r\n").encode())
+    invoke(["check", "--add-noqa", "crlf.py"], tmp_path)
+    data = path.read_bytes()
+    assert data.count(b'"note": "# noqa: E501"') == 2 and b"\n" not in data.replace(b"\r\n", b"")
+    assert b"# noqa: E501,RGT001\r\n" in data

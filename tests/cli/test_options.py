@@ -65,7 +65,7 @@ def test_internal_error_is_one_line_and_exit_2(project: Path, invoke,
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(json, "dump", boom)
+    monkeypatch.setattr(json, "dumps", boom)
     run = invoke(["check", "--output-format", "json", "src"], project)
     assert run.code == 2
     assert len(run.err.strip().splitlines()) == 1

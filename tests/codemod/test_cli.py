@@ -114,6 +114,7 @@ def test_jobs_give_same_output_in_same_order(tmp_path: Path) -> None:
     assert all((copy / p.name).read_text() == p.read_text() for p in tmp_path.glob("*.py"))
 
 
+@pytest.mark.slow
 def test_subprocess_run(tmp_path: Path) -> None:
     _tree(tmp_path, **{"a.py": GOOD})
     env = {**os.environ, "NO_COLOR": "1"}
@@ -131,6 +132,7 @@ def test_subprocess_run(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout
 
 
+@pytest.mark.slow
 def test_compiler_warnings_about_user_code_are_not_printed(tmp_path: Path) -> None:
     """`1(2)` and a bad escape make the parser and compiler warn; the user sees findings only."""
     odd = GOOD + 'ODD = 1(2) if False else "\\d"\nPATTERN = "\\d"\n'
@@ -148,6 +150,7 @@ def test_compiler_warnings_about_user_code_are_not_printed(tmp_path: Path) -> No
     assert "await self.trigger_response(" in (tmp_path / "a.py").read_text()
 
 
+@pytest.mark.slow
 def test_libcst_tool_codemod_from_checkout(tmp_path: Path, repo_root: Path) -> None:
     target = tmp_path / "a.py"
     target.write_text(RGT001.fixes[1][0] + UNFIXABLE)
@@ -161,6 +164,7 @@ def test_libcst_tool_codemod_from_checkout(tmp_path: Path, repo_root: Path) -> N
     assert "Transformed 1 files successfully" in proc.stderr
 
 
+@pytest.mark.slow
 def test_libcst_tool_uses_the_same_settings_and_selection_as_fix(tmp_path: Path) -> None:
     """`ignore = ["RGT001"]` leaves the file alone through every entry point."""
     (tmp_path / "pyproject.toml").write_text('[tool.respgate]\nignore = ["RGT001"]\n')

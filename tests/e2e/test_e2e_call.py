@@ -91,6 +91,7 @@ def test_both_versions_still_do_the_work(original: CallReport, fixed: CallReport
             "call_availability", "call_hours", "call_booking"]
 
 
+@pytest.mark.slow
 def test_demo_command_prints_what_the_peer_saw_before_and_after() -> None:
     done = subprocess.run([sys.executable, "-m", "examples.scripted_call"], cwd=REPO,
                           capture_output=True, text=True, timeout=60)

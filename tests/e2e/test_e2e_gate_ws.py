@@ -288,6 +288,7 @@ def test_done_then_speech_in_one_burst_never_talks_over_the_caller():
     assert peer.server_events_of("error") == []
 
 
+@pytest.mark.slow
 def test_every_event_on_the_wire_matches_the_openai_sdk_types():
     models = server_event_models()
     realtime = pytest.importorskip("openai.types.realtime")
@@ -316,6 +317,7 @@ def test_every_event_on_the_wire_matches_the_openai_sdk_types():
         realtime.ResponseCreateEvent.model_validate(create)
 
 
+@pytest.mark.slow
 def test_the_gate_sends_through_the_openai_sdk_connection():
     sdk = pytest.importorskip("openai.resources.realtime.realtime")
 

@@ -121,6 +121,7 @@ WHY_GATE = """class Bridge:
 """
 
 
+@pytest.mark.slow
 def test_gate_reason_param_from_flake8_option_and_pyproject(tmp_path: Path) -> None:
     """A gate whose reason parameter has another name is not checked until it is named."""
     (tmp_path / "mod.py").write_text(WHY_GATE)

@@ -248,3 +248,27 @@ def _tools() -> None:
     for tool in ("git", "patch"):
         if shutil.which(tool) is None:
             pytest.skip(f"`{tool}` is not installed")
+
+
+@pytest.mark.parametrize("name", ["odd\nname.py", "::error file=x::boom.py", 'q"uote\\d.py',
+                                  "esc\x1b[31m.py"])
+def test_odd_file_names_are_quoted_in_headers_and_apply(tmp_path: Path, name: str) -> None:
+    """A header never lets a name start a line of its own; git and patch still apply it."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / name).write_bytes(SHORT)
+    run = _respgate(["fix", "--diff", "."], tree)
+    assert run.returncode == 1, run.stderr
+    lines = run.stdout.split(b"\n")
+    headers = [line for line in lines if line.startswith((b"--- ", b"+++ "))]
+    assert len(headers) == 2, run.stdout
+    assert not any(line.startswith(b"::") for line in lines), run.stdout
+    assert b"\x1b" not in run.stdout
+    fixed = tmp_path / "fixed"
+    _copy(tree, fixed, [name])
+    assert _respgate(["fix", "."], fixed).returncode == 0
+    for tool, apply in (("git", _git_apply), ("patch", _patch_apply)):
+        target = _copy(tree, tmp_path / tool, [name])
+        done = apply(target, run.stdout)
+        assert done.returncode == 0, (tool, done.stderr)
+        assert (target / name).read_bytes() == (fixed / name).read_bytes(), tool

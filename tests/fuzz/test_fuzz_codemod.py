@@ -68,6 +68,7 @@ def _assert_safe_fixes_applied(source: str, result, settings) -> None:  # type: 
                 assert carried and carried in new_text, (carried, new_text)
 
 
+@pytest.mark.slow
 @given(realtime_modules())
 def test_codemod_on_realtime_handlers(source: str) -> None:
     _assert_safe_and_idempotent(source)

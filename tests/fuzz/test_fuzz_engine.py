@@ -39,6 +39,7 @@ def test_engine_never_raises_on_arbitrary_python(source: str) -> None:
         split_suppressed(analysis.findings, source)
 
 
+@pytest.mark.slow
 @given(realtime_modules())
 def test_engine_never_raises_on_realtime_handlers(source: str) -> None:
     assert parses(source) is not None, source

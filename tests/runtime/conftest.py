@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -10,6 +12,8 @@ import pytest
 
 from respgate_lint.runtime import FINAL_STATES, ResponseGate
 from respgate_lint.testing import RealtimePeer
+
+from .vtime import run_virtual
 
 
 def assert_stats_add_up(stats: dict[str, Any]) -> None:
@@ -95,12 +99,44 @@ class Call:
 
 @pytest.fixture
 def arun() -> Callable[..., Any]:
-    """Run a coroutine in a fresh loop with a hard timeout (a bug cannot hang the suite)."""
+    """Run a coroutine on a fresh virtual-time loop (see vtime.py) with a hard timeout.
+
+    Every interval, hold and timeout of a scenario is loop time that only advances when
+    the loop is idle, so no result depends on how fast this machine runs it.
+    """
+
+    def run(coro: Coroutine[Any, Any, Any], timeout: float = 10.0) -> Any:
+        return run_virtual(coro, timeout)
+
+    return run
+
+
+@pytest.fixture
+def arun_realtime() -> Callable[..., Any]:
+    """A fresh real-time loop, for scenarios that wait on other threads (a liveness bound)."""
 
     def run(coro: Coroutine[Any, Any, Any], timeout: float = 10.0) -> Any:
         return asyncio.run(asyncio.wait_for(coro, timeout))
 
     return run
+
+
+def join_all(threads: list[threading.Thread], timeout: float = 10.0) -> None:
+    """Join every thread within one liveness bound and fail if any is still running.
+
+    A race test that stops looking at its threads can pass while one of them is stuck
+    (deadlocked on the lock under test): its work is then simply missing from the counts.
+    """
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    stuck = [t.name for t in threads if t.is_alive()]
+    assert not stuck, f"threads still running after {timeout:g} s: {stuck}"
+
+
+@pytest.fixture
+def join_threads() -> Callable[..., None]:
+    return join_all
 
 
 @pytest.fixture

@@ -63,7 +63,7 @@ def test_factory_override_and_injected_gate(arun):
     arun(scenario())
 
 
-def test_lazy_creation_is_thread_safe():
+def test_lazy_creation_is_thread_safe(join_threads):
     class Counting(GatedResponseMixin):
         made = 0
 
@@ -85,8 +85,7 @@ def test_lazy_creation_is_thread_safe():
     threads = [threading.Thread(target=worker) for _ in range(8)]
     for t in threads:
         t.start()
-    for t in threads:
-        t.join(5)
+    join_threads(threads)
     assert len(seen) == 8 and len({id(g) for g in seen}) == 1
     assert Counting.made == 1
 

@@ -188,6 +188,7 @@ def test_model_payloads_go_out_without_explicit_nulls(arun, start_call):
     arun(scenario())
 
 
+@pytest.mark.slow  # imports the openai SDK (5-10 s)
 def test_openai_sdk_models_as_response(arun, start_call):
     types = pytest.importorskip("openai.types.realtime")
 
@@ -231,7 +232,9 @@ def test_the_outcome_handle_resolves_sent_dropped_and_blocked(arun):
     arun(scenario())
 
 
-def test_the_outcome_handle_times_out_and_works_from_another_threads_loop(arun):
+def test_the_outcome_handle_times_out_and_works_from_another_threads_loop(
+    arun_realtime, join_threads
+):
     async def scenario():
         gate = ResponseGate(defer_timeout_s=5)
         held = await gate.trigger_response("greeting", Sink())
@@ -251,10 +254,10 @@ def test_the_outcome_handle_times_out_and_works_from_another_threads_loop(arun):
         thread.start()
         await asyncio.get_running_loop().run_in_executor(None, waiting.wait, 2)
         gate.observe({"type": "session.updated", "session": {}})
-        await asyncio.get_running_loop().run_in_executor(None, thread.join, 3)
+        await asyncio.get_running_loop().run_in_executor(None, join_threads, [thread], 3)
         assert [s.status for s in seen] == ["sent"]
 
-    arun(scenario())
+    arun_realtime(scenario())
 
 
 def test_forced_trigger_skips_speech_and_spacing_but_never_the_active_response(arun, start_call):

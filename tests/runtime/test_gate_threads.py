@@ -16,7 +16,9 @@ async def _in_eight_threads(worker):
         return await asyncio.gather(*(loop.run_in_executor(pool, worker, i) for i in range(8)))
 
 
-def test_eight_threads_via_run_coroutine_threadsafe_send_once(arun, start_call, stats_add_up):
+def test_eight_threads_via_run_coroutine_threadsafe_send_once(
+    arun_realtime, start_call, stats_add_up
+):
     async def scenario():
         call = await start_call(peer_kw={"response_duration_s": None})
         loop = asyncio.get_running_loop()
@@ -42,10 +44,12 @@ def test_eight_threads_via_run_coroutine_threadsafe_send_once(arun, start_call, 
         stats_add_up(stats)
         assert stats["outcomes"]["coalesced"] == 6
 
-    arun(scenario())
+    arun_realtime(scenario())
 
 
-def test_eight_threads_with_their_own_loops_share_one_decision(arun, start_call, stats_add_up):
+def test_eight_threads_with_their_own_loops_share_one_decision(
+    arun_realtime, start_call, stats_add_up
+):
     """Each thread awaits the gate on its own loop: the lock alone must serialise."""
 
     async def scenario():
@@ -69,7 +73,7 @@ def test_eight_threads_with_their_own_loops_share_one_decision(arun, start_call,
         stats_add_up(call.gate.stats())
         call.gate.close()
 
-    arun(scenario())
+    arun_realtime(scenario())
 
 
 class _CountingClient:
@@ -84,7 +88,7 @@ class _CountingClient:
             self.events.append(event)
 
 
-def test_decision_race_many_rounds(stats_add_up):
+def test_decision_race_many_rounds(stats_add_up, join_threads):
     """60 rounds of 8 threads racing one fresh gate each: never two sends."""
     for _ in range(60):
         gate = ResponseGate(require_session_update=False, min_interval_s=0.0)
@@ -102,8 +106,8 @@ def test_decision_race_many_rounds(stats_add_up):
         threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
         for t in threads:
             t.start()
-        for t in threads:
-            t.join(5)
+        join_threads(threads)  # all 8 finished: none is stuck behind the lock
+        assert len(results) == 8
         assert len(client.events) == 1
         assert sum(bool(o) for o in results) == 1
         gate.close()

@@ -108,7 +108,7 @@ def test_failing_close_is_logged_not_raised(caplog):
     assert record.reason == "replaced"
 
 
-def test_reentrant_close_does_not_deadlock():
+def test_reentrant_close_does_not_deadlock(join_threads):
     reg = HandlerRegistry()
 
     class Reentrant:
@@ -130,6 +130,7 @@ def test_reentrant_close_does_not_deadlock():
     t = threading.Thread(target=replace, daemon=True)
     t.start()
     assert done.wait(2), "register deadlocked in a re-entrant close"
+    join_threads([t], 2)
     assert shadow.unregistered is False
     assert reg.get("CA1").name == "new" and reg.get("CA2").name == "side"
 

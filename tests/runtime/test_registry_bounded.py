@@ -45,7 +45,7 @@ class AsyncClose:
         self.loop = asyncio.get_running_loop()
 
 
-def test_a_blocking_sync_close_does_not_block_the_event_loop(arun):
+def test_a_blocking_sync_close_does_not_block_the_event_loop(arun_realtime):
     async def scenario():
         reg = HandlerRegistry()
         shadow = SlowSyncClose()
@@ -61,7 +61,7 @@ def test_a_blocking_sync_close_does_not_block_the_event_loop(arun):
         assert await reg.drain(timeout=2) is True
         assert shadow.closed
 
-    arun(scenario())
+    arun_realtime(scenario())
 
 
 def test_sync_close_inline_runs_on_the_callers_thread(arun):
@@ -76,7 +76,7 @@ def test_sync_close_inline_runs_on_the_callers_thread(arun):
     arun(scenario())
 
 
-def test_drain_is_bounded_and_reports_unfinished_closes(arun):
+def test_drain_is_bounded_and_reports_unfinished_closes(arun_realtime):
     async def scenario():
         reg = HandlerRegistry()
         shadow = SlowSyncClose()
@@ -86,7 +86,7 @@ def test_drain_is_bounded_and_reports_unfinished_closes(arun):
         shadow.release.set()
         assert await reg.drain(timeout=2) is True
 
-    arun(scenario())
+    arun_realtime(scenario())
 
 
 def test_an_async_close_that_never_ends_is_cancelled_after_the_timeout(arun, caplog):
@@ -103,7 +103,7 @@ def test_an_async_close_that_never_ends_is_cancelled_after_the_timeout(arun, cap
     assert any("timed out" in r.getMessage() for r in caplog.records)
 
 
-def test_an_async_close_without_any_loop_is_bounded(caplog):
+def test_an_async_close_without_any_loop_is_bounded(caplog, join_threads):
     reg = HandlerRegistry(close_timeout_s=0.1)
     shadow = NeverEndingAsyncClose()
     reg.register("CA1", shadow)
@@ -116,13 +116,13 @@ def test_an_async_close_without_any_loop_is_bounded(caplog):
     with caplog.at_level(logging.ERROR, logger="respgate_lint.runtime"):
         caller = threading.Thread(target=replace, daemon=True)
         caller.start()
-        caller.join(60)  # a liveness bound (a hang fails the test), not a speed assertion
+        join_threads([caller], 60)  # a liveness bound (a hang fails), not a speed assertion
     assert returned.is_set(), "register() never returned"
     assert shadow.cancelled
     assert any("timed out" in r.getMessage() for r in caplog.records)
 
 
-def test_async_closes_from_other_threads_go_to_the_given_loop(arun):
+def test_async_closes_from_other_threads_go_to_the_given_loop(arun_realtime, join_threads):
     async def scenario():
         loop = asyncio.get_running_loop()
         reg = HandlerRegistry(loop=loop)
@@ -134,15 +134,17 @@ def test_async_closes_from_other_threads_go_to_the_given_loop(arun):
             reg.register("CA1", AsyncClose())
             done.set()
 
-        threading.Thread(target=from_a_thread).start()
-        await loop.run_in_executor(None, done.wait, 2)
+        thread = threading.Thread(target=from_a_thread)
+        thread.start()
+        await loop.run_in_executor(None, join_threads, [thread], 5)
+        assert done.is_set()
         for _ in range(200):
             if shadow.loop is not None:
                 break
             await asyncio.sleep(0.005)
         assert shadow.loop is loop
 
-    arun(scenario())
+    arun_realtime(scenario())
 
 
 def test_constructor_validates():

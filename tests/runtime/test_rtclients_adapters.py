@@ -315,6 +315,7 @@ def test_known_websocket_types_are_recognised_without_guessing():
     assert resolved.name == "send" and "websockets" in resolved.evidence
 
 
+@pytest.mark.slow  # imports the openai SDK (4-8 s)
 def test_openai_sdk_connection_is_recognised():
     realtime = pytest.importorskip("openai.resources.realtime.realtime")
     conn = realtime.AsyncRealtimeConnection.__new__(realtime.AsyncRealtimeConnection)

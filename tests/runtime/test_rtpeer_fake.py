@@ -73,7 +73,7 @@ def test_peer_records_after_close_and_clients_raise(arun):
     arun(scenario())
 
 
-def test_peer_accepts_events_from_other_threads(arun):
+def test_peer_accepts_events_from_other_threads(arun, join_threads):
     async def scenario():
         peer = RealtimePeer(response_duration_s=None)
         peer.connect()
@@ -81,7 +81,7 @@ def test_peer_accepts_events_from_other_threads(arun):
         t = threading.Thread(target=client.send_event,
                              args=({"type": "response.create", "event_id": "from_thread"},))
         t.start()
-        t.join(2)
+        join_threads([t], 2)
         await peer.wait_for(lambda: peer.responses)
         assert peer.responses[0].event_id == "from_thread"
 
@@ -139,6 +139,7 @@ def _scripted_call_events() -> list[dict]:
     return asyncio.run(asyncio.wait_for(scenario(), 5))
 
 
+@pytest.mark.slow
 def test_peer_server_events_match_the_openai_sdk_types():
     models = server_event_models()
     realtime = pytest.importorskip("openai.types.realtime")

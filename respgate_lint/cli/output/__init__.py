@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, TextIO
 
 from ...config import Settings
 from ...runner import FileResult
+from ..terminal import color_wanted, shown
 
 if TYPE_CHECKING:
     from ...engine.findings import Finding
 
-__all__ = ["FORMATS", "Report", "display_path", "plain_message", "render", "use_plain"]
+__all__ = ["FORMATS", "Report", "display_path", "fix_hint", "plain_message", "render", "shown_path",
+           "use_plain"]
 
 # format name -> module under respgate_lint.cli.output
 FORMATS: dict[str, str] = {
@@ -83,15 +85,34 @@ def plain_message(finding: Finding) -> str:
     return finding.message.removeprefix(prefix)
 
 
+def shown_path(path: Path | str) -> str:
+    """``display_path`` as text output prints it: control characters and undecodable bytes
+    escaped (``terminal.shown``)."""
+    return shown(display_path(path))
+
+
+# RGT002/RGT003 are never rewritten by `respgate fix`: what to do by hand instead
+_BY_HAND = {
+    "RGT002": "fix by hand: put `await` before the gate call (or hand the coroutine to "
+              "`asyncio.create_task(...)`); `respgate fix` does not add it",
+    "RGT003": "fix by hand: give this call its own string-literal reason, unique in the file "
+              "and named after its code path (e.g. \"TOOL_RESULT_RETRY\"); `respgate fix` "
+              "names reasons only for the sends it rewrites",
+}
+
+
+def fix_hint(finding: Finding) -> str:
+    """What to do about a finding: for RGT001 what `respgate fix` will do with it; for the
+    codes the codemod never fixes, the change to make by hand."""
+    if finding.fix is None and finding.code in _BY_HAND:
+        return _BY_HAND[finding.code]
+    return finding.fix_summary()
+
+
 def use_plain(stream: TextIO) -> bool:
-    """No colour or box drawing when not writing to a terminal, or when NO_COLOR is set."""
-    if os.environ.get("NO_COLOR", "") != "":
-        return True
-    isatty = getattr(stream, "isatty", None)
-    try:
-        return not (isatty and isatty())
-    except (OSError, ValueError):
-        return True
+    """No colour or box drawing unless colour is wanted (``terminal.color_wanted``:
+    NO_COLOR > FORCE_COLOR > a terminal)."""
+    return not color_wanted(stream)
 
 
 def render(fmt: str, report: Report, stream: TextIO) -> None:

@@ -5,6 +5,9 @@ Escaping follows the Actions toolkit: in the message ``%``, CR and LF are percen
 properties also ``:`` and ``,``. GitHub accepts ``col``/``endColumn`` only for an annotation
 on one line, so a call spanning lines is annotated by ``line``/``endLine`` alone.
 Columns are 1-based; ``endColumn`` is the last column of the call (inclusive).
+Other characters that are not printable (an escape character, an undecodable byte of a file
+name) are shown escaped, ``\\x1b`` / ``\\xe9``, as in text output: a log line can neither be
+split nor coloured by a file name.
 """
 
 from __future__ import annotations
@@ -13,12 +16,16 @@ from typing import TextIO
 
 from ...engine.findings import Finding
 from ...runner import FileResult
-from . import Report, display_path, plain_message
+from ..terminal import escape_text
+from . import Report, display_path, fix_hint, plain_message
 
 __all__ = ["annotation", "escape_data", "escape_property", "render"]
 
 
 def escape_data(value: str) -> str:
+    """A message as the Actions toolkit escapes it (``%``, CR, LF), other control characters
+    and undecodable bytes shown escaped."""
+    value = escape_text(value, keep="\r\n")
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -41,8 +48,7 @@ def annotation(result: FileResult, finding: Finding) -> str:
         props.append(("endLine", span.end_line))
     props.append(("title", finding.code))
     message = plain_message(finding)
-    if finding.code == "RGT001":
-        message += f" ({finding.fix_summary()})"
+    message += f" ({fix_hint(finding)})"
     return _command(props, message)
 
 

@@ -20,7 +20,8 @@ Schema (version 1; documented in docs/cli.md; new keys may be added, none rename
 
 Lines and columns are 1-based and count characters (not bytes); ``end_column`` is the
 column just after the call (exclusive, like SARIF's ``endColumn``).
-Paths are relative to the current folder when they lie inside it.
+Paths are relative to the current folder when they lie inside it; an undecodable byte of
+a file name (not UTF-8) becomes U+FFFD, so the document is always valid UTF-8 JSON.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from typing import Any, TextIO
 from ... import __version__
 from ...engine.findings import Finding
 from ...runner import FileResult
-from . import Report, display_path, plain_message
+from ..terminal import replace_surrogates
+from . import Report, display_path, fix_hint, plain_message
 
 __all__ = ["JSON_VERSION", "finding_record", "render"]
 
@@ -53,10 +55,15 @@ def finding_record(result: FileResult, finding: Finding) -> dict[str, Any]:
         "fixable": finding.fixable,
         "fix_safety": finding.fix.safety.value if finding.fix else None,
         "unsafe_because": finding.fix.note if finding.fix else None,
-        "why_not_fixable": None if finding.fixable else finding.why_not,
+        "why_not_fixable": None if finding.fixable else _why_not(finding),
         "function": finding.function,
         "class": finding.class_name,
     }
+
+
+def _why_not(finding: Finding) -> str | None:
+    """The engine's reason, or for the codes the codemod never fixes what to do by hand."""
+    return fix_hint(finding) if finding.code != "RGT001" else finding.why_not
 
 
 def document(report: Report) -> dict[str, Any]:
@@ -88,5 +95,5 @@ def document(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, stream: TextIO) -> None:
-    json.dump(document(report), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    text = json.dumps(document(report), indent=2, ensure_ascii=False)
+    stream.write(replace_surrogates(text) + "\n")

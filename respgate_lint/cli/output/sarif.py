@@ -5,12 +5,16 @@ one result per finding with a region in 1-based lines and character columns
 (``columnKind: unicodeCodePoints``), and, where the codemod would rewrite the site, a
 ``fixes`` entry whose replacement text comes from the real codemod's one rewrite of the file
 (``respgate_lint.codemods.rewrite``, imported only here). Files that could not be checked become tool execution notifications.
+A file name that is not valid UTF-8 (``caf\\xe9.py`` on Linux) is a percent-encoded URI of its
+bytes (``caf%E9.py``, what RFC 3986 asks for) and U+FFFD in message text, so the document
+stays valid JSON with every result in it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -22,7 +26,8 @@ from ...engine.findings import Finding
 from ...rules import RULES
 from ...runner import FileResult
 from ...sourcetext import span_text, split_lines
-from . import Report, display_path, plain_message
+from ..terminal import replace_surrogates
+from . import Report, display_path, fix_hint, plain_message
 
 __all__ = ["SARIF_SCHEMA", "document", "render", "replacements_for", "site_fixes"]
 
@@ -48,10 +53,12 @@ def _rules() -> list[dict[str, Any]]:
 
 
 def _artifact(path: Path) -> dict[str, str]:
+    """The file's URI, percent-encoding its bytes (valid for any name, UTF-8 or not)."""
     shown = display_path(path)
+    encoded = quote(os.fsencode(shown))
     if Path(shown).is_absolute():
-        return {"uri": Path(shown).as_uri()}
-    return {"uri": quote(shown), "uriBaseId": SRCROOT}
+        return {"uri": "file://" + encoded}
+    return {"uri": encoded, "uriBaseId": SRCROOT}
 
 
 def _region(line: int, col: int, end_line: int, end_col: int) -> dict[str, int]:
@@ -63,8 +70,7 @@ def _result(result: FileResult, finding: Finding, rule_index: dict[str, int],
             fixes: dict[int, Fix], lines: list[str]) -> dict[str, Any]:
     span = finding.span
     message = plain_message(finding)
-    if finding.code == "RGT001":
-        message += f" ({finding.fix_summary()})."
+    message += f" ({fix_hint(finding)})."
     out: dict[str, Any] = {
         "ruleId": finding.code,
         "level": "error",
@@ -80,7 +86,7 @@ def _result(result: FileResult, finding: Finding, rule_index: dict[str, int],
         call = span_text(lines, span)
         parts = (display_path(result.path), finding.code, str(finding.function),
                  " ".join(call.split()))
-        digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+        digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
         out["partialFingerprints"] = {"respgateCallFingerprint/v1": digest}
     fix = fixes.get(id(finding))
     if fix is not None:
@@ -153,7 +159,7 @@ def document(report: Report) -> dict[str, Any]:
         lines = split_lines(result.source.text) if result.source is not None else []
         results += [_result(result, f, rule_index, fixes, lines) for f in result.findings]
     notifications = [
-        {"level": "error", "message": {"text": r.problem.message},
+        {"level": "error", "message": {"text": replace_surrogates(r.problem.message)},
          "locations": [{"physicalLocation": {"artifactLocation": _artifact(r.path)}}]}
         for r in report.problems if r.problem is not None
     ]
@@ -179,5 +185,5 @@ def document(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, stream: TextIO) -> None:
-    json.dump(document(report), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    text = json.dumps(document(report), indent=2, ensure_ascii=False)
+    stream.write(replace_surrogates(text) + "\n")

@@ -93,8 +93,30 @@ def bench_jobs(files: int = 24, lines: int = 3000, repeat: int = 2) -> dict[str,
                 "ratio < 1.0 on 2+ cores")
 
 
-def main() -> list[dict[str, Any]]:
-    rows = [bench_big_file(), bench_jobs()]
+def bench_nothing_to_fix(runs: int = 7) -> dict[str, Any]:
+    """``fix --diff`` over a tree with nothing to fix (the stdlib) vs ``check`` over it, whole
+    processes: both decide each file with the same prefilter and pipeline."""
+    import statistics
+    import sys
+
+    from benchmarks._measure import STDLIB, bin_path, run_process
+
+    script = bin_path("respgate")
+    respgate = [script] if script else [sys.executable, "-m", "respgate_lint"]
+    fix, check = [*respgate, "fix", "--diff", "-q", str(STDLIB)], [*respgate, "check", str(STDLIB)]
+    run_process(fix)
+    run_process(check)
+    ours, theirs = [], []
+    for i in range(runs):
+        for side, cmd in ((theirs, check), (ours, fix)) if i % 2 else ((ours, fix), (theirs, check)):
+            side.append(run_process(cmd)[0])
+    return _row(f"fix --diff, nothing to fix (stdlib {STDLIB.name}, median of {runs}, whole "
+                "process)", statistics.median(ours), "respgate check over the same tree",
+                statistics.median(theirs), "ratio <= 3.0")
+
+
+def main(quick: bool = False) -> list[dict[str, Any]]:
+    rows = [bench_big_file(), bench_jobs(), bench_nothing_to_fix(3 if quick else 7)]
     for row in rows:
         print(f"{row['name']}: {row['seconds']:.3f}s vs {row['baseline']} "
               f"{row['baseline_seconds']:.3f}s -> ratio {row['ratio']} (target {row['target']})")

@@ -38,6 +38,7 @@ BENCHMARKS = {
     "fix": "bench_fix",
     "memory": "bench_memory",
     "runtime": "bench_runtime",
+    "shapes": "bench_shapes",
 }
 
 

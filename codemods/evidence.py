@@ -23,11 +23,10 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from respgate_lint.engine import Finding
-from respgate_lint.engine.scopes import LineIndex
 
 from .phrases import (
     Item,
@@ -51,6 +50,7 @@ from .phrases import (
     show,
     subject_words,
 )
+from .tree_index import Chain, TreeIndex, child_blocks
 from .words import (
     GENERIC_WORDS,
     TOOL_SUBJECT,
@@ -66,7 +66,6 @@ _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, 
              ast.Match, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
              getattr(ast, "TryStar", ast.Try))
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_BLOCK_FIELDS = ("body", "orelse", "finalbody")
 _WINDOW_BEFORE = 20   # lines of a branch read for words before the site
 _WINDOW_AFTER = 3     # ... and after it (a "retry sent" log line)
 _OUTPUT_TYPE = "function_call_output"
@@ -101,74 +100,22 @@ class SiteEvidence:
 
 def gather_evidence(findings: Sequence[Finding], tree: ast.Module, text: str) -> list[SiteEvidence]:
     """One ``SiteEvidence`` per finding, in the order given."""
-    index = _TreeIndex(tree, text)
-    chains = [index.path_to(finding) for finding in findings]
+    index = TreeIndex(tree, text)
+    chains = [index.path_to(f.statement.line, f.statement.end_line, f.statement.col)
+              for f in findings]
     boundaries = {id(chain[0][2]) for chain in chains if chain}
     return [_Site(index, chain, boundaries).evidence() if chain else SiteEvidence()
             for chain in chains]
-
-
-Chain = list[tuple[ast.AST, str, ast.AST]]   # (parent, field, child), innermost first
-
-
-class _TreeIndex:
-    """Finds a finding's statement by descending from the module along line spans (a few
-    dozen comparisons per site, nothing indexed up front: big files stay cheap)."""
-
-    def __init__(self, tree: ast.Module, text: str) -> None:
-        self.tree = tree
-        self.lines = LineIndex(text)
-
-    def path_to(self, finding: Finding) -> Chain:
-        """The chain from the finding's statement up to the module; [] if not found."""
-        want = finding.statement
-        node: ast.AST = self.tree
-        path: Chain = []
-        while True:
-            step = None
-            for name, block in _child_blocks(node):
-                for child in block:
-                    start, end = _span(child)
-                    if start <= want.line and want.end_line <= end:
-                        if (isinstance(child, ast.stmt) and (start, end) == (want.line, want.end_line)
-                                and self.lines.char_col(start, child.col_offset) == want.col):
-                            path.append((node, name, child))
-                            return path[::-1]
-                        if step is None and isinstance(child, (*_COMPOUND, ast.ExceptHandler,
-                                                               ast.match_case)):
-                            step = (node, name, child)
-            if step is None:
-                return []
-            path.append(step)
-            node = step[2]
-
-    def line(self, number: int) -> str:
-        if number < 1 or number > len(self.lines.starts):
-            return ""
-        return self.lines.text(number)
-
-
-def _span(node: ast.AST) -> tuple[int, int]:
-    if isinstance(node, ast.match_case):
-        return node.pattern.lineno, _span(node.body[-1])[1]
-    return node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
 
 
 def _parent_of(chain: Chain, node: ast.AST) -> ast.AST | None:
     return next((p for p, _, c in chain if c is node), None)
 
 
-def _child_blocks(node: ast.AST) -> Iterator[tuple[str, list[ast.AST]]]:
-    for name in (*_BLOCK_FIELDS, "handlers", "cases"):
-        block = getattr(node, name, None)
-        if isinstance(block, list) and block and isinstance(block[0], ast.AST):
-            yield name, block
-
-
 class _Site:
     """The walk from one site's statement outwards."""
 
-    def __init__(self, index: _TreeIndex, chain: Chain, boundaries: set[int]) -> None:
+    def __init__(self, index: TreeIndex, chain: Chain, boundaries: set[int]) -> None:
         self.index = index
         self.node: ast.stmt = chain[0][2]  # type: ignore[assignment]
         self.boundaries = boundaries
@@ -252,8 +199,8 @@ class _Site:
 
     def _after_event(self) -> Item | None:
         parent, name, child = self.chain[0]
-        block = list(getattr(parent, name))
-        position = next(i for i, s in enumerate(block) if s is child)
+        block = getattr(parent, name)
+        position = self.index.position(block, child)
         for stmt in reversed(block[max(0, position - 3):position]):
             if isinstance(stmt, (*_COMPOUND, ast.ExceptHandler)) or id(stmt) in self.boundaries:
                 return None
@@ -280,11 +227,11 @@ class _Site:
         for depth, (parent, name, child) in enumerate(self.chain):
             if depth > self.limit:
                 break
-            block = list(getattr(parent, name))
-            position = next(i for i, s in enumerate(block) if s is child)
+            block = getattr(parent, name)
+            position = self.index.position(block, child)
             if name in ("handlers", "cases"):
                 position = 0  # other except clauses and cases are other paths, not "before"
-            for stmt in reversed(block[:position]):
+            for stmt in (block[i] for i in range(position - 1, -1, -1)):
                 if self._contains_site(stmt):
                     return None
                 found = self._outputs_in(stmt)
@@ -304,7 +251,7 @@ class _Site:
             if id(node) in self.boundaries:
                 return True
             if isinstance(node, _COMPOUND):
-                for _, block in _child_blocks(node):
+                for _, block in child_blocks(node):
                     stack.extend(block)
         return False
 
@@ -353,14 +300,8 @@ class _Site:
         function = next((p for p, _, _ in self.chain if isinstance(p, _FUNCS)), None)
         if function is None:
             return None
-        best: ast.Assign | ast.AnnAssign | None = None
-        for node in ast.walk(function):
-            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.lineno < self.node.lineno:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                if any(isinstance(t, ast.Name) and t.id == name for t in targets) and (
-                        best is None or node.lineno > best.lineno):
-                    best = node
-        if best is None:
+        best = self.index.assigned_before(function, name, self.node.lineno)
+        if not isinstance(best, (ast.Assign, ast.AnnAssign)):
             return None
         if not any(any(s is best for s in getattr(p, f)) for p, f, _ in self.chain):
             return None  # bound inside a branch the site is not in
@@ -391,7 +332,7 @@ class _Site:
         if branch is None:
             return []
         parent, name, child = branch
-        block = list(getattr(parent, name))
+        block = getattr(parent, name)
         header: list[str] = []
         if isinstance(parent, ast.If) and name == "body" and not labels_of(parent.test):
             if condition(parent.test, False)[:1] not in (("NOT",), ("NO",)):
@@ -420,7 +361,7 @@ class _Site:
         texts: list[str] = []
         skipped: list[tuple[int, int]] = []
         self._collect(block, carrier, lo, hi, texts, skipped)
-        last = max((getattr(s, "end_lineno", 0) or 0) for s in block)
+        last = self.index.spans(block).max_end[-1]
         for number in range(lo, min(hi, last) + 1):
             if not any(a <= number <= b for a, b in skipped):
                 comment = _comment_of(self.index.line(number))
@@ -430,13 +371,11 @@ class _Site:
 
     def _collect(self, block: list[ast.AST], carrier: ast.AST | None, lo: int, hi: int,
                  texts: list[str], skipped: list[tuple[int, int]]) -> None:
-        for stmt in block:
+        for stmt in (block[i] for i in self.index.overlapping(block, lo, hi)):
             start, end = stmt.lineno, stmt.end_lineno or stmt.lineno  # type: ignore[attr-defined]
-            if end < lo or start > hi:
-                continue
             if isinstance(stmt, (*_COMPOUND, ast.ExceptHandler)):
                 if stmt is carrier or self._holds(stmt):
-                    for _, inner in _child_blocks(stmt):
+                    for _, inner in child_blocks(stmt):
                         self._collect(inner, None, lo, hi, texts, skipped)
                     if isinstance(stmt, ast.ExceptHandler) and stmt.type is not None:
                         texts.append(ast.unparse(stmt.type))
@@ -535,7 +474,7 @@ def _event_words(kind: str, node: ast.Dict) -> tuple[str, ...]:
     return words
 
 
-def _block_start(index: _TreeIndex, block: list[ast.AST]) -> int:
+def _block_start(index: TreeIndex, block: list[ast.AST]) -> int:
     """The first line of a block, with the comment lines right above its first statement."""
     line = block[0].lineno  # type: ignore[attr-defined]
     while line > 1 and index.line(line - 1).lstrip().startswith("#"):

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from respgate_lint.config import Settings
 from respgate_lint.files import write_atomic
-from respgate_lint.runner import check_file
+from respgate_lint.runner import FileResult, check_file
 from respgate_lint.workers import parent_alive
 
 from .diff import patch_name, unified_diff
-from .rewrite import Site, rewrite_file
+from .rewrite import Site, gc_paused, rewrite_file
 
 __all__ = ["FileFix", "FixTask", "fix_file", "lost_file"]
 
@@ -63,8 +63,16 @@ def lost_file(task: FixTask, how: str) -> FileFix:
 
 
 def _fix_file(task: FixTask) -> FileFix:
+    """``check``'s own pipeline decides the file (prefilter, parse, analysis, noqa): a file
+    with nothing to fix costs what ``check`` pays for it. The collector stays paused while
+    the tree is alive, and the tree is dropped before it resumes (see ``check_source``)."""
+    with gc_paused():
+        return _fix_analysed(task, check_file(task.path, task.settings,
+                                              add_mixin=task.add_mixin, keep=True))
+
+
+def _fix_analysed(task: FixTask, analysed: FileResult) -> FileFix:
     path = task.path
-    analysed = check_file(path, task.settings, add_mixin=task.add_mixin, keep=True)
     if analysed.problem is not None:
         suffix = "" if analysed.problem.kind in ("read", "decode") else "; not fixed"
         return FileFix(path, problem=analysed.problem.message + suffix)

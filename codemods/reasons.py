@@ -309,8 +309,8 @@ def _unique(namings: list[_Naming], taken: set[str]) -> None:
     for group, _ in _collisions(namings, taken):
         group.sort(key=lambda n: n.order)
         base = group[0].name()
+        number = 2  # every number below the last one given is in use: the search goes on
         for naming in group[1:] if base not in taken else group:
-            number = 2
             while f"{base}_{number}" in used:
                 number += 1
             naming.suffix = number

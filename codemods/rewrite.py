@@ -12,8 +12,12 @@ replacement text, which is what SARIF reports as the site's fix.
 from __future__ import annotations
 
 import ast
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from respgate_lint.config import Settings
 from respgate_lint.engine import Finding, Safety, Span, parse_source, user_code_warnings_silenced
@@ -23,11 +27,13 @@ from respgate_lint.files import SourceFile
 from respgate_lint.runner import FileResult, check_source
 from respgate_lint.sourcetext import ByteOffsets, first_newline, normalize_newlines
 
-from .gate_call import render_gate_call, statement_comments
-from .mixin import mixin_splices, observe_note
-from .reasons import Reason, assign_reasons
+if TYPE_CHECKING:
+    from .reasons import Reason
 
-__all__ = ["NOQA_WHY", "RewriteResult", "Site", "rewrite_file", "rewrite_source"]
+# Reason naming, gate-call rendering and the mixin (and what they import) load only once a
+# file has a site to rewrite: a tree with nothing to fix never pays for them.
+
+__all__ = ["NOQA_WHY", "RewriteResult", "Site", "gc_paused", "rewrite_file", "rewrite_source"]
 
 NOQA_WHY = "silenced with # noqa"
 
@@ -63,6 +69,21 @@ class _Splice:
     data: bytes
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic collector off for a block (restored after). While a file's tree is alive,
+    every collection walks all its nodes: with thousands of sites, rewriting allocates enough
+    to trigger many, which made the rewrite grow faster than the file. Nothing here builds
+    reference cycles, so pausing changes nothing but the time (``check_source`` does the same)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def rewrite_source(data: bytes, text: str, encoding: str, settings: Settings, *,
                    filename: str = "<unknown>", add_mixin: bool = False,
                    unsafe_fixes: bool = False) -> RewriteResult:
@@ -79,6 +100,12 @@ def rewrite_file(result: FileResult, settings: Settings, *, unsafe_fixes: bool =
     ``sites_only``: name the reasons and write each site's replacement, but build no new
     module (SARIF needs only the replacements, each checked to parse on its own).
     """
+    with gc_paused():
+        return _rewrite(result, settings, unsafe_fixes, sites_only)
+
+
+def _rewrite(result: FileResult, settings: Settings, unsafe_fixes: bool,
+             sites_only: bool) -> RewriteResult:
     source = result.source
     if result.problem is not None or source is None:
         problem = result.problem.message if result.problem else None
@@ -88,6 +115,8 @@ def rewrite_file(result: FileResult, settings: Settings, *, unsafe_fixes: bool =
     silenced = [f for f in result.noqa if f.code == "RGT001"]
     if not findings and not silenced:
         return out
+    from .reasons import assign_reasons
+
     offsets = ByteOffsets(source.data, source.text, source.encoding)
     with_fix = sorted((f for f in findings if f.fix is not None),
                       key=lambda f: (f.statement.line, f.statement.col))
@@ -108,6 +137,8 @@ def rewrite_file(result: FileResult, settings: Settings, *, unsafe_fixes: bool =
         return out
     mixin = [f for f in applied if f.fix is not None and f.fix.add_mixin_to]
     if mixin and result.tree is not None:
+        from .mixin import mixin_splices, observe_note
+
         for start, insert in mixin_splices(result.tree, source.text, offsets, mixin):
             splices.append(_Splice(start, start, insert))
         for finding in _one_per_class(mixin):
@@ -224,6 +255,8 @@ def _apply(data: bytes, splices: list[_Splice]) -> bytes:
 
 def _rewrite_statement(finding: Finding, reason: str, offsets: ByteOffsets) -> tuple[_Splice, str]:
     """The bytes that replace one statement with the gate call, and the new text."""
+    from .gate_call import render_gate_call, statement_comments
+
     fix = finding.fix
     assert fix is not None
     stmt = finding.statement

@@ -21,19 +21,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import Settings, governs, load_settings, settings_from_mapping
-from .engine import (
-    Finding,
-    analyze_tree,
-    might_have_findings,
-    parse_source,
-    split_suppressed,
-)
-from .engine.parsing import newer_syntax_hint
+from .engine.prefilter import might_have_findings
 from .files import FileProblem, SourceFile, discover, is_excluded, read_source, source_from_bytes
 from .sourcetext import split_lines
+
+if TYPE_CHECKING:
+    from .engine.findings import Finding
 
 __all__ = [
     "STDIN", "FileResult", "SettingsResolver", "check_file", "check_paths", "check_source",
@@ -249,6 +245,8 @@ def check_source(source: SourceFile, settings: Settings, *, add_mixin: bool = Fa
 
 def _analysed(source: SourceFile, settings: Settings, *, add_mixin: bool,
               keep: bool) -> FileResult:
+    from .engine import analyze_tree, parse_source, split_suppressed  # not for prefiltered files
+
     path = source.path
     try:
         tree = parse_source(source.text, str(path))
@@ -279,6 +277,8 @@ def syntax_problem(path: Path, exc: SyntaxError, text: str | None = None) -> Fil
     file go unchecked until respgate runs on the project's own Python."""
     where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
     message = f"syntax error at {where}: {exc.msg}"
+    from .engine.parsing import newer_syntax_hint  # only for files that fail to parse
+
     newer = newer_syntax_hint(text, exc) if text is not None else None
     if newer is not None:
         version, what = newer

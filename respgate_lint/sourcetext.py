@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from typing import AnyStr, Protocol
 
 __all__ = [
@@ -41,6 +42,9 @@ _LINES_B = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _LF_LINES = re.compile(r"[^\n]*\n|[^\n]+\Z")
 _LF_LINES_B = re.compile(rb"[^\n]*\n|[^\n]+\Z")
 _BOM = b"\xef\xbb\xbf"
+# A physical line ending (one per line, as _LINE_END cuts them) or a maximal word.
+_WORD_OR_EOL = re.compile(r"\r\n?|\n|\w+")
+_WORD = re.compile(r"\w+")
 
 
 def split_lines(text: AnyStr) -> list[AnyStr]:
@@ -120,9 +124,15 @@ def span_text(lines: list[str], span: SpanLike) -> str:
 class LineIndex:
     """Physical line starts of a text: line of an offset, a line's text, character columns."""
 
+    # Whole-word lookups: this many regex scans of the text, then one index of every word.
+    WORD_SCANS = 2
+
     def __init__(self, source: str) -> None:
         self.source = source
         self.starts = line_starts(source)
+        self.word_scans = 0          # full-text scans made for whole-word lookups
+        self.index_builds = 0        # ... and indexes built (at most one)
+        self._words: dict[str, list[int]] | None = None
 
     def line_of(self, offset: int) -> int:
         """1-based line number holding a character offset."""
@@ -152,6 +162,45 @@ class LineIndex:
     def lines_matching(self, regex: re.Pattern[str]) -> set[int]:
         """Lines on which ``regex`` has a match starting."""
         return {self.line_of(m.start()) for m in regex.finditer(self.source)}
+
+    def lines_with_words(self, words: Iterable[str]) -> set[int]:
+        """Lines on which one of ``words`` stands as a whole word (as ``\\bword\\b`` finds it).
+
+        The engine asks this once per newly watched name, possibly thousands of times a
+        file. The first few asks scan the text (one regex for all their words, the cheapest
+        for the usual handful); after ``WORD_SCANS`` scans, or for a batch too big for one
+        alternation, one index of every word's lines is built and every later ask costs
+        only its words' occurrences: never a scan per name.
+        """
+        wanted = sorted({w for w in words if w})
+        odd = [w for w in wanted if not _WORD.fullmatch(w)]  # not one word: the regex decides
+        if not wanted:
+            return set()
+        if odd or (self._words is None and self.word_scans < self.WORD_SCANS
+                   and len(wanted) <= 16):
+            self.word_scans += 1
+            regex = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(w) for w in wanted))
+            return self.lines_matching(regex)
+        index = self._word_index()
+        return {line for word in wanted for line in index.get(word, ())}
+
+    def _word_index(self) -> dict[str, list[int]]:
+        """Every maximal run of word characters -> the lines it is on (ascending, once)."""
+        if self._words is None:
+            self.index_builds += 1
+            index: dict[str, list[int]] = {}
+            line = 1
+            for token in _WORD_OR_EOL.findall(self.source):
+                if token[0] in "\r\n":
+                    line += 1
+                    continue
+                lines = index.get(token)
+                if lines is None:
+                    index[token] = [line]
+                elif lines[-1] != line:
+                    lines.append(line)
+            self._words = index
+        return self._words
 
 
 class ByteOffsets:

@@ -11,14 +11,15 @@ assignment, an import or a ``del`` of the name clears it. Kept apart from the wa
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections import ChainMap
+from collections.abc import Iterator, Mapping
 
 from .events import EventMatcher
 from .findings import Form
 from .matches import EventMatch
 from .scopes import bound_names
 
-__all__ = ["comprehension_bindings", "loop_bindings", "rebinding"]
+__all__ = ["Changes", "Scope", "comprehension_bindings", "join", "loop_bindings", "rebinding"]
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _COLLECTING = frozenset({"append", "extend", "insert", "appendleft", "extendleft", "add"})
@@ -99,8 +100,8 @@ def loop_bindings(target: ast.expr, iterable: ast.expr, bindings: Mapping[str, E
     return dict.fromkeys(bound_names(target), element)
 
 
-def comprehension_bindings(roots: list[ast.AST], bindings: dict[str, EventMatch],
-                           matcher: EventMatcher) -> dict[str, EventMatch]:
+def comprehension_bindings(roots: list[ast.AST], bindings: Mapping[str, EventMatch],
+                           matcher: EventMatcher) -> Mapping[str, EventMatch]:
     """``[ws.send(e) for e in events]``: the comprehension's target may be the event."""
     extra: dict[str, EventMatch] = {}
     for root in roots:
@@ -108,5 +109,158 @@ def comprehension_bindings(roots: list[ast.AST], bindings: dict[str, EventMatch]
             if isinstance(node, _COMPREHENSIONS):
                 for generator in node.generators:
                     extra.update(loop_bindings(generator.target, generator.iter,
-                                               {**bindings, **extra}, matcher))
-    return {**bindings, **extra} if extra else bindings
+                                               ChainMap(extra, bindings), matcher))
+    return ChainMap(extra, bindings) if extra else bindings  # read through, never copied
+
+
+# -- the walker's bindings, shared instead of copied -----------------------------------------
+_ABSENT = object()   # not bound (in a trail: the scope had no entry of its own)
+_HIDDEN = object()   # an entry of a scope's own that hides the enclosing scope's binding
+
+# What a branch did: name -> the EventMatch it holds at the branch's end, or _ABSENT.
+Changes = dict[str, object]
+
+
+class Scope(Mapping[str, EventMatch]):
+    """The names holding the event in one frame, read through to the enclosing frame's
+    scope instead of copying it, with an undo trail for branches.
+
+    Costs are in changes, never in names: a function's scope starts as an empty layer over
+    the module's (parameters hidden), however many event constants the module defines; a
+    branch is walked on the scope itself and undone (``mark`` / ``changes_since`` /
+    ``undo``), and ``join`` merges what the branches changed. The enclosing scope never
+    changes while a frame inside it is walked (the walk is depth-first), so reading
+    through it sees exactly the copy the walker used to make.
+    """
+
+    __slots__ = ("_own", "_parent", "_trail", "_open")
+
+    def __init__(self, own: Mapping[str, EventMatch] | None = None,
+                 parent: Scope | None = None, hidden: tuple[str, ...] = ()) -> None:
+        self._own: dict[str, object] = dict(own or {})
+        if parent is not None:
+            self._own.update(dict.fromkeys(hidden, _HIDDEN))
+        self._parent = parent
+        self._trail: list[tuple[str, object]] = []  # (name, its previous own entry)
+        self._open = 0                                # marks not yet released
+
+    def _lookup(self, name: str) -> object:
+        scope: Scope | None = self
+        while scope is not None:
+            value = scope._own.get(name, _ABSENT)
+            if value is not _ABSENT:
+                return _ABSENT if value is _HIDDEN else value
+            scope = scope._parent
+        return _ABSENT
+
+    def get(self, name: str, default: object = None) -> object:  # type: ignore[override]
+        value = self._lookup(name)
+        return default if value is _ABSENT else value
+
+    def __getitem__(self, name: str) -> EventMatch:
+        value = self._lookup(name)
+        if value is _ABSENT:
+            raise KeyError(name)
+        return value  # type: ignore[return-value]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._lookup(name) is not _ABSENT
+
+    def __bool__(self) -> bool:
+        return True  # callers only test before a lookup; counting would cost every name
+
+    def __iter__(self) -> Iterator[str]:
+        seen: set[str] = set()
+        scope: Scope | None = self
+        while scope is not None:
+            for name, value in scope._own.items():
+                if name not in seen:
+                    seen.add(name)
+                    if value is not _HIDDEN:
+                        yield name
+            scope = scope._parent
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    # -- changes ------------------------------------------------------------------------
+    def _write(self, name: str, entry: object) -> None:
+        if self._open:
+            self._trail.append((name, self._own.get(name, _ABSENT)))
+        self._own[name] = entry
+
+    def bind(self, name: str, match: EventMatch) -> None:
+        self._write(name, match)
+
+    def update(self, bound: Mapping[str, EventMatch]) -> None:
+        for name, match in bound.items():
+            self._write(name, match)
+
+    def unbind(self, name: str) -> None:
+        """The name no longer holds the event (nothing happens if it did not)."""
+        if self._lookup(name) is _ABSENT:
+            return
+        if self._parent is None:
+            if self._open:
+                self._trail.append((name, self._own[name]))
+            del self._own[name]
+        else:
+            self._write(name, _HIDDEN)
+
+    # -- branches -----------------------------------------------------------------------
+    def mark(self) -> int:
+        """Start recording changes (branches nest: each has its own mark)."""
+        self._open += 1
+        return len(self._trail)
+
+    def changes_since(self, mark: int) -> Changes:
+        """Each name changed since ``mark``, with what it holds now (or ``_ABSENT``)."""
+        return {name: self._lookup(name) for name, _ in self._trail[mark:]}
+
+    def undo(self, mark: int) -> None:
+        """Back to the state at ``mark``."""
+        own = self._own
+        for name, previous in reversed(self._trail[mark:]):
+            if previous is _ABSENT:
+                own.pop(name, None)
+            else:
+                own[name] = previous
+        del self._trail[mark:]
+
+    def release(self, mark: int) -> None:
+        """Stop recording for ``mark`` (the state stays as it is)."""
+        self._open -= 1
+        if not self._open:
+            self._trail.clear()
+
+
+def join(scope: Scope, outcomes: list[Changes]) -> None:
+    """After alternative branches, each given by its changes from the scope's state (which
+    it is in now): a name holds the event if it does on any branch, with the match of the
+    first branch that has it. Costs the changes, not the names."""
+    changed: dict[str, list[tuple[int, object]]] = {}
+    for index, changes in enumerate(outcomes):
+        for name, value in changes.items():
+            changed.setdefault(name, []).append((index, value))
+    for name, entries in changed.items():
+        before = scope._lookup(name)
+        result = _first_holding(entries, before, len(outcomes))
+        if result is before:
+            continue
+        if result is _ABSENT:
+            scope.unbind(name)
+        else:
+            scope.bind(name, result)  # type: ignore[arg-type]
+
+
+def _first_holding(entries: list[tuple[int, object]], before: object, count: int) -> object:
+    """What the first branch that holds the name holds (``_ABSENT`` if none does); a branch
+    without an entry left the name as it was ``before``."""
+    position = 0
+    for index, value in entries:
+        if index > position and before is not _ABSENT:
+            return before   # branch ``position`` did not touch it
+        if value is not _ABSENT:
+            return value
+        position = index + 1
+    return before if position < count else _ABSENT

@@ -14,7 +14,6 @@ another file: RGT002/RGT003 and the fix (``fixes.py``) come from that gate's mod
 from __future__ import annotations
 
 import ast
-import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from pathlib import Path
 from ..config import Settings
 from ..rules import RGT001, RGT002, RGT003
 from .apis import RESPONSES_WS, talks_only_to_responses_ws
-from .bindings import comprehension_bindings, loop_bindings, rebinding
+from .bindings import Changes, Scope, comprehension_bindings, join, loop_bindings, rebinding
 from .chains import if_chain
 from .events import EventMatcher
 from .factories import collect_factories
@@ -43,7 +42,6 @@ from .scopes import (
     case_label,
     collect_module_bindings,
     collect_module_facts,
-    merge_bindings,
     watched_names,
 )
 
@@ -57,6 +55,9 @@ _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _GATE_LIKE = re.compile(r"(?i)^_*(?:maybe_)?(?:trigger|request|schedule|gate)(?:_[a-z]+)?_response$"
                         r"|^_*\w*gate(?:d)?_(?:response|create)\w*$|^_*\w*response_gate\w*$")
 _SCOPED_EXPRS = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+# Nodes that can hold no call: skipped by the expression walk (``_calls``).
+_LEAVES = (ast.Constant, ast.Name, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop,
+           ast.boolop)
 
 
 def analyze_tree(source: str, tree: ast.Module, settings: Settings, *,
@@ -125,25 +126,30 @@ class _Walker:
         self._watched: set[str] = set()
         self._forced = 0  # inside a branch selected by the event type: every line is hot
         regex = needle_regex(settings)
-        hot = self.lines.lines_matching(regex) if regex else set(range(1, len(self.lines.starts) + 1))
-        self.hot = sorted(hot)
+        count = len(self.lines.starts)
+        # hot[line] == 1: a byte per line, so marking a line costs O(1) and "any hot line in
+        # first..last" is one memchr (bytearray.find), whatever the number of hot lines.
+        self.hot = bytearray(count + 2)
+        for line in (self.lines.lines_matching(regex) if regex else range(1, count + 1)):
+            self.hot[line] = 1
         self._watch(watched_names(self.facts, settings.event_types))
 
     # -- hot lines --------------------------------------------------------------------
     def _watch(self, names: set[str]) -> None:
-        """Make every line that mentions one of ``names`` hot."""
+        """Make every line that mentions one of ``names`` hot (costs the names' occurrences,
+        not a scan of the file: ``LineIndex.lines_with_words``)."""
         new = names - self._watched
         if not new:
             return
         self._watched |= new
-        regex = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(n) for n in sorted(new)))
-        self.hot = sorted(set(self.hot) | self.lines.lines_matching(regex))
+        hot = self.hot
+        for line in self.lines.lines_with_words(new):
+            hot[line] = 1
 
     def _is_hot(self, first: int, last: int) -> bool:
         if self._forced:
             return True
-        i = bisect.bisect_left(self.hot, first)
-        return i < len(self.hot) and self.hot[i] <= last
+        return self.hot.find(1, first, last + 1) >= 0
 
     # -- walking statements -----------------------------------------------------------
     def walk(self) -> None:
@@ -153,7 +159,7 @@ class _Walker:
             self._watch(self.facts.factories | set(self.facts.scoped_factories))
         module_bindings = collect_module_bindings(self.tree, self.matcher)
         self._watch(set(module_bindings) | watched_names(self.facts, self.settings.event_types))
-        self.frames.append(Frame("module", None, dict(module_bindings)))
+        self.frames.append(Frame("module", None, Scope(module_bindings)))
         self._block(self.tree.body)
         self.sites = [site for site in self.sites if not (
             isinstance(site, _SendSite) and self.matcher.handed_on_internally(site.facts.send))]
@@ -205,11 +211,10 @@ class _Walker:
                   fallthrough: bool, selected: list[str | None] | None = None) -> None:
         """Walk alternative blocks; ``selected``: per block, the subject that equals the
         event type there (its statements are all examined, the subject is the type)."""
-        frame = self.frames[-1]
-        before = frame.bindings
-        results = [before] if fallthrough else []
+        scope = self.frames[-1].bindings
+        mark = scope.mark()  # each block is walked on the scope, then undone; joined below
+        results: list[Changes] = [{}] if fallthrough else []
         for index, (body, label) in enumerate(blocks):
-            frame.bindings = dict(before)
             subject = selected[index] if selected else None
             if label:
                 self.labels.append(label)
@@ -222,8 +227,10 @@ class _Walker:
                 self._forced -= 1
             if label:
                 self.labels.pop()
-            results.append(frame.bindings)
-        frame.bindings = merge_bindings(results)
+            results.append(scope.changes_since(mark))
+            scope.undo(mark)
+        scope.release(mark)
+        join(scope, results)
 
     def _if_chain(self, stmt: ast.If) -> None:
         """An ``if``/``elif``/``else`` chain as one set of alternatives, without recursion
@@ -247,21 +254,22 @@ class _Walker:
         self._branches(blocks, fallthrough=False, selected=selected)
 
     def _try(self, stmt: ast.Try | ast.TryStar) -> None:
-        frame = self.frames[-1]
-        before = frame.bindings
-        frame.bindings = dict(before)
+        scope = self.frames[-1].bindings
+        mark = scope.mark()
         self._block(stmt.body)
         self._block(stmt.orelse)
-        results = [frame.bindings]
+        results = [scope.changes_since(mark)]
+        scope.undo(mark)
         self.except_depth += 1
         for handler in stmt.handlers:
-            frame.bindings = dict(before)
             if handler.name:
                 self._unbind([handler.name])
             self._block(handler.body)
-            results.append(frame.bindings)
+            results.append(scope.changes_since(mark))
+            scope.undo(mark)
         self.except_depth -= 1
-        frame.bindings = merge_bindings(results)
+        scope.release(mark)
+        join(scope, results)
         self._block(stmt.finalbody)
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
@@ -278,7 +286,7 @@ class _Walker:
         else:
             self_name = None
         base = parent.bindings if parent.kind == "function" else self.frames[0].bindings
-        bindings = {k: v for k, v in base.items() if k not in params}
+        bindings = Scope(parent=base, hidden=tuple(params))  # reads through: never copied
         is_gate = node.name in self.settings.gate_functions
         gate = parent.gate
         if is_gate and parent.gate is None:
@@ -307,7 +315,7 @@ class _Walker:
 
     def _class(self, node: ast.ClassDef) -> None:
         parent = self.frames[-1]
-        frame = Frame(kind="class", name=node.name, bindings={}, in_gate=parent.in_gate,
+        frame = Frame(kind="class", name=node.name, bindings=Scope(), in_gate=parent.in_gate,
                       gate=parent.gate, class_node=node, functions=parent.functions)
         self.frames.append(frame)
         self._block(node.body)
@@ -329,7 +337,7 @@ class _Walker:
     def _unbind(self, names: list[str]) -> None:
         bindings = self.frames[-1].bindings
         for name in names:
-            bindings.pop(name, None)
+            bindings.unbind(name)
 
     # -- expressions: record sites ---------------------------------------------------
     def _expressions(self, stmt: ast.stmt, roots: list[ast.AST]) -> None:
@@ -566,7 +574,14 @@ def _calls(roots: list[ast.AST]) -> Iterator[tuple[ast.Call, bool, bool]]:
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
         inner = in_lambda or isinstance(node, _SCOPED_EXPRS)
-        is_await = isinstance(node, ast.Await)
-        children = list(ast.iter_child_nodes(node))
+        awaits = node.value if isinstance(node, ast.Await) else None
+        children: list[ast.AST] = []
+        for name in node._fields:  # ast.iter_child_nodes, without the leaves (no call in them)
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                children.extend(v for v in value if isinstance(v, ast.AST)
+                                and not isinstance(v, _LEAVES))
+            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                children.append(value)
         for child in reversed(children):
-            stack.append((child, is_await and child is node.value, inner))  # type: ignore[attr-defined]
+            stack.append((child, child is awaits, inner))

@@ -14,12 +14,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ...config import Settings
-from ...engine.findings import Finding
 from ...runner import FileResult
 from ..terminal import color_wanted, shown
+
+if TYPE_CHECKING:
+    from ...engine.findings import Finding
 
 __all__ = ["FORMATS", "Report", "display_path", "fix_hint", "plain_message", "render", "shown_path",
            "use_plain"]

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
-from ...engine.findings import Finding
 from ...rules import RULES
 from ...runner import FileResult
 from ...sourcetext import strip_eol
@@ -23,6 +22,8 @@ from . import Report, fix_hint, plain_message, shown_path, use_plain
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.text import Text
+
+    from ...engine.findings import Finding
 
 __all__ = ["render"]
 

@@ -11,14 +11,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .rules import RULES
 
 try:  # the parser behind re.compile; public as sre_parse before 3.11
     import re._parser as sre_parse  # type: ignore[import-not-found]
@@ -286,6 +284,8 @@ def _per_file_ignores(value: Any, where: str) -> tuple[tuple[str, tuple[str, ...
 
 
 def _validated(settings: Settings) -> Settings:
+    from .rules import RULES   # here: the rule table is not needed to check a clean file
+
     if not settings.gate_functions:
         raise ConfigError(f"{settings.source}: 'gate-functions' must name at least one function")
     if not settings.event_types or not all(settings.event_types):
@@ -339,6 +339,8 @@ def find_pyproject(start: Path) -> Path | None:
 
 
 def _parse_toml(path: Path, data: bytes) -> dict[str, Any]:
+    import tomllib   # here: most checked folders hold no pyproject.toml to parse
+
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:

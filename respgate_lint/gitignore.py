@@ -15,8 +15,6 @@ behind ruff does the same by default).
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 
 __all__ = ["GitIgnored"]
 
@@ -27,7 +25,8 @@ class GitIgnored:
     """``ignored(path)`` for paths in any number of work trees; git runs once per tree."""
 
     def __init__(self) -> None:
-        self._git = shutil.which("git")
+        self._git: str | None | bool = False   # False: not looked up yet (a run naming only
+                                               # files never needs git)
         self._roots: dict[str, str | None] = {}         # real folder -> its work tree root
         self._ignored: dict[str, dict[str, frozenset[str]]] = {}   # root -> folder -> names
 
@@ -48,6 +47,10 @@ class GitIgnored:
         return root
 
     def _ask_root(self, real_folder: str) -> str | None:
+        if self._git is False:
+            import shutil   # here, not at the top: a check of a few files starts faster
+
+            self._git = shutil.which("git")
         if self._git is None:
             return None
         out = self._run(["rev-parse", "--show-toplevel"], real_folder)
@@ -72,7 +75,9 @@ class GitIgnored:
 
     def _run(self, args: list[str], cwd: str) -> bytes | None:
         """git's stdout, or None when git fails (not a work tree, too old, missing)."""
-        assert self._git is not None
+        import subprocess
+
+        assert isinstance(self._git, str)
         try:
             proc = subprocess.run([self._git, "-c", "core.quotepath=off", *args], cwd=cwd,
                                   stdin=subprocess.DEVNULL, capture_output=True,

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
-from ...rules import RULES
 from ...runner import FileResult
 from ...sourcetext import strip_eol
 from ..terminal import escape_text
@@ -133,6 +132,8 @@ def _excerpt(bodies: dict[int, str], finding: Finding) -> _Excerpt | None:
 
 
 def _statistics_lines(report: Report) -> Iterator[str]:
+    from ...rules import RULES   # here: a clean run never needs the rule table
+
     counts = report.counts_by_code()
     fixable = {code: sum(1 for _, f in report.findings if f.code == code and f.safe_fix)
                for code in counts}

@@ -7,7 +7,7 @@ this expression" and "where are we".
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ..config import Settings
@@ -24,7 +24,6 @@ __all__ = [
     "case_label",
     "collect_module_bindings",
     "collect_module_facts",
-    "merge_bindings",
     "watched_names",
 ]
 
@@ -35,7 +34,7 @@ class Frame:
 
     kind: str                              # "module" | "class" | "function"
     name: str | None
-    bindings: dict[str, EventMatch]
+    bindings: Mapping[str, EventMatch]     # a bindings.Scope in the walker
     is_async: bool = False
     self_name: str | None = None
     in_gate: bool = False
@@ -169,15 +168,6 @@ def collect_module_bindings(tree: ast.Module, matcher: EventMatcher) -> dict[str
                     members = matcher.facts.class_events.setdefault(stmt.name, set())
                     members.update(_target_names(item))
     return bindings
-
-
-def merge_bindings(branches: list[dict[str, EventMatch]]) -> dict[str, EventMatch]:
-    """After branches join, a name may hold the event if it does on any branch."""
-    merged: dict[str, EventMatch] = {}
-    for branch in branches:
-        for name, match in branch.items():
-            merged.setdefault(name, match)
-    return merged
 
 
 def bound_names(target: ast.expr) -> list[str]:

@@ -18,7 +18,7 @@ from respgate_lint.workers import parent_alive
 from .diff import patch_name, unified_diff
 from .rewrite import Site, gc_paused, rewrite_file
 
-__all__ = ["FileFix", "FixTask", "fix_file", "lost_file"]
+__all__ = ["FileFix", "FixTask", "fix_file", "lost_file", "planned_fix"]
 
 
 @dataclass(frozen=True)
@@ -71,29 +71,39 @@ def _fix_file(task: FixTask) -> FileFix:
                                               add_mixin=task.add_mixin, keep=True))
 
 
-def _fix_analysed(task: FixTask, analysed: FileResult) -> FileFix:
-    path = task.path
+def planned_fix(path: Path, analysed: FileResult, settings: Settings, *,
+                unsafe_fixes: bool) -> tuple[FileFix, bytes | None]:
+    """What fixing an analysed source gives, and its rewritten bytes (None: nothing to
+    write). Shared by files and by ``respgate fix -`` (stdin), which only differ in where the
+    bytes go."""
     if analysed.problem is not None:
         suffix = "" if analysed.problem.kind in ("read", "decode") else "; not fixed"
-        return FileFix(path, problem=analysed.problem.message + suffix)
-    result = rewrite_file(analysed, task.settings, unsafe_fixes=task.unsafe_fixes)
-    fix = FileFix(path, sites=result.sites, notes=result.notes)
+        return FileFix(path, problem=analysed.problem.message + suffix), None
+    result = rewrite_file(analysed, settings, unsafe_fixes=unsafe_fixes)
+    fix = FileFix(path, sites=result.sites, notes=result.notes,
+                  internal=any(s.status == "internal" for s in result.sites))
     if result.error:
         fix.problem, fix.internal = result.error, True
-        return fix
-    if any(s.status == "internal" for s in result.sites):
-        fix.internal = True
+        return fix, None
     if not result.changed:
+        return fix, None
+    fix.changed = True
+    return fix, result.data
+
+
+def _fix_analysed(task: FixTask, analysed: FileResult) -> FileFix:
+    path = task.path
+    fix, new = planned_fix(path, analysed, task.settings, unsafe_fixes=task.unsafe_fixes)
+    if new is None:
         return fix
     loaded = analysed.source
     assert loaded is not None
-    fix.changed = True
     if task.want_diff:
-        fix.diff = unified_diff(patch_name(path), loaded.data, result.data)
+        fix.diff = unified_diff(patch_name(path), loaded.data, new)
     if task.write:
         if not parent_alive():   # a worker whose respgate run is gone writes nothing more
             raise SystemExit(1)
-        problem = write_atomic(loaded, result.data)
+        problem = write_atomic(loaded, new)
         if problem is not None:
             fix.changed = False
             fix.problem = problem.message

@@ -27,7 +27,6 @@ def fix_stdin(name: Path, resolver: SettingsResolver, exclude: tuple[str, ...], 
               explain_reasons: bool) -> int:
     """Fix stdin under ``name``; returns the exit code (as ``respgate fix`` for one file)."""
     from respgate_lint.codemods.diff import patch_name, unified_diff
-    from respgate_lint.codemods.fixer import FileFix
 
     data = read_stdin()
     reporter = FixReporter(diff_mode=diff, quiet=quiet, explain_reasons=explain_reasons or diff,
@@ -35,10 +34,8 @@ def fix_stdin(name: Path, resolver: SettingsResolver, exclude: tuple[str, ...], 
     settings = stdin_settings(name, resolver, exclude)
     new = data
     if settings is not None:
-        fixed, rewritten = _fixed(name, data, settings, add_mixin=add_mixin,
-                                  unsafe_fixes=unsafe_fixes, file_fix=FileFix)
-        if fixed.problem is None and fixed.changed:
-            new = rewritten
+        fixed, new = _fixed(name, data, settings, add_mixin=add_mixin,
+                            unsafe_fixes=unsafe_fixes)
         fixed.diff = unified_diff(patch_name(name), data, new) if diff else b""
         reporter.file(fixed)
     if not diff:
@@ -48,21 +45,13 @@ def fix_stdin(name: Path, resolver: SettingsResolver, exclude: tuple[str, ...], 
 
 
 def _fixed(name: Path, data: bytes, settings: Settings, *, add_mixin: bool,
-           unsafe_fixes: bool, file_fix: type) -> tuple[Any, bytes]:
+           unsafe_fixes: bool) -> tuple[Any, bytes]:
     """A ``FileFix`` for the source and the rewritten bytes (the input when not rewritten)."""
-    from respgate_lint.codemods.rewrite import rewrite_file
+    from respgate_lint.codemods.fixer import FileFix, planned_fix
 
     loaded = stdin_source(data, name)
     if isinstance(loaded, FileProblem):
-        return file_fix(name, problem=loaded.message), data
+        return FileFix(name, problem=loaded.message), data
     analysed = check_source(loaded, settings, add_mixin=add_mixin, keep=True)
-    if analysed.problem is not None:
-        return file_fix(name, problem=analysed.problem.message + "; not fixed"), data
-    result = rewrite_file(analysed, settings, unsafe_fixes=unsafe_fixes)
-    out = file_fix(name, sites=result.sites, notes=result.notes)
-    if result.error:
-        out.problem, out.internal = result.error, True
-        return out, data
-    out.internal = any(s.status == "internal" for s in result.sites)
-    out.changed = result.changed
-    return out, result.data
+    fixed, new = planned_fix(name, analysed, settings, unsafe_fixes=unsafe_fixes)
+    return fixed, data if new is None else new

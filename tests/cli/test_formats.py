@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 from respgate_lint.cli.output.github import escape_data, escape_property
-
+from tests.cli.ptyrun import run_in_pty
 from tests.modes import CLI_HOWS
 
 from .conftest import BYPASSES, make_file, run_process
@@ -49,34 +45,11 @@ def test_text_plain_when_not_a_tty(project: Path, invoke, how: str) -> None:
     assert not any(ch in run.out for ch in "─│┃━╭╮")  # no box drawing
 
 
-def _run_in_pty(args: list[str], cwd: Path, env: dict[str, str]) -> str:
-    """Run with stdout on a pseudo-terminal (what a user's shell gives) and collect it."""
-    main, child = pty.openpty()
-    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-    full_env.update(env, TERM="xterm-256color", COLUMNS="200")
-    proc = subprocess.Popen([sys.executable, "-m", "respgate_lint", *args], cwd=cwd,
-                            env=full_env, stdout=child, stderr=subprocess.PIPE)
-    os.close(child)
-    chunks = []
-    while True:
-        try:
-            data = os.read(main, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait(timeout=60)
-    proc.stderr.close()
-    os.close(main)
-    return b"".join(chunks).decode("utf-8", "replace")
-
-
 def test_text_colour_on_a_tty_and_none_with_no_color(project: Path) -> None:
-    coloured = _run_in_pty(["check", "src"], project, {})
+    coloured = run_in_pty(["check", "src"], project, {}, stderr_too=False)
     assert "\x1b[" in coloured
     assert "RGT001" in coloured
-    plain = _run_in_pty(["check", "src"], project, {"NO_COLOR": "1"})
+    plain = run_in_pty(["check", "src"], project, {"NO_COLOR": "1"}, stderr_too=False)
     assert "\x1b" not in plain
     assert "src/agent.py:6:15: RGT001" in plain
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 import ast
 import json
 import os
-import pty
 import re
-import subprocess
 import sys
 from pathlib import Path
 from textwrap import dedent
@@ -20,6 +18,7 @@ from respgate_lint.codemods.rewrite import Site
 
 from respgate_lint.cli.fix_output import FixReporter, Progress
 from respgate_lint.cli.terminal import color_wanted
+from tests.cli.ptyrun import run_in_pty
 
 from .conftest import BYPASSES, make_file, run_process
 
@@ -116,7 +115,7 @@ def test_locations_start_at_column_0_in_every_command(project: Path, invoke, arg
 
 @pytest.mark.slow
 def test_locations_start_at_column_0_on_a_terminal(project: Path) -> None:
-    screen = _screen(_run_in_pty(["check", "src"], project))
+    screen = _screen(run_in_pty(["check", "src"], project))
     located = [line for line in screen if LOCATION.search(line)]
     assert len(located) == 3
     assert all(line.startswith("src/agent.py:") for line in located), located
@@ -225,33 +224,11 @@ def test_progress_line_counts(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "2/4" in "".join(term.raw) and _screen("".join(term.raw)) == [""]
 
 
-def _run_in_pty(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
-    """stdout and stderr on one pseudo-terminal, as in a user's shell; all it received."""
-    main, child = pty.openpty()
-    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-    full_env.update(env or {}, TERM="xterm-256color", COLUMNS="200")
-    proc = subprocess.Popen([sys.executable, "-m", "respgate_lint", *args], cwd=cwd,
-                            env=full_env, stdout=child, stderr=child, stdin=subprocess.DEVNULL)
-    os.close(child)
-    chunks = []
-    while True:
-        try:
-            data = os.read(main, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait(timeout=120)
-    os.close(main)
-    return b"".join(chunks).decode("utf-8", "replace")
-
-
 @pytest.mark.slow
 def test_fix_diff_on_a_terminal_keeps_headers_off_the_progress_line(tmp_path: Path) -> None:
     for n in range(25):
         make_file(tmp_path, f"src/m{n:02}.py", BYPASSES)
-    raw = _run_in_pty(["fix", "--diff", "src"], tmp_path)
+    raw = run_in_pty(["fix", "--diff", "src"], tmp_path)
     assert "fixing [" in raw  # stderr is the terminal: the progress line was drawn
     screen = _screen(raw)
     headers = [line for line in screen if "--- a/" in line]

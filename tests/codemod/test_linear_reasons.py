@@ -11,23 +11,18 @@ from __future__ import annotations
 
 import ast
 import itertools
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import pytest
-
 from respgate_lint.codemods.rewrite import rewrite_file
 from respgate_lint.codemods.tree_index import TreeIndex, child_blocks, span_of
+
 from respgate_lint.config import Settings
 from respgate_lint.files import SourceFile
 from respgate_lint.runner import check_source
-
-REPO = Path(__file__).resolve().parents[2]
-OURS = (str(REPO / "respgate_lint"), str(REPO / "codemods"))
-LINEAR = 4.6   # 4x the sites: linear work gives ~4; the scans it replaced gave 6 and more
+from tests.workcount import LINEAR, lines_executed
 
 _HEAD = '''\
 class Bridge:
@@ -49,27 +44,6 @@ def one_method_each(n: int) -> str:
 def same_evidence(n: int) -> str:
     """``n`` identical sends in one method: names told apart by ordinal suffixes only."""
     return _HEAD + "\n    async def on_event(self, event):\n" + f"        {_SEND}\n" * n
-
-
-def lines_executed(run: Callable[[], Any]) -> int:
-    count = 0
-
-    def local(frame: FrameType, event: str, arg: Any) -> Any:
-        nonlocal count
-        if event == "line":
-            count += 1
-        return local
-
-    def calls(frame: FrameType, event: str, arg: Any) -> Any:
-        return local if frame.f_code.co_filename.startswith(OURS) else None
-
-    previous = sys.gettrace()
-    sys.settrace(calls)
-    try:
-        run()
-    finally:
-        sys.settrace(previous)
-    return count
 
 
 def _analysed(text: str) -> Any:

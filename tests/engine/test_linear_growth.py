@@ -10,10 +10,8 @@ that walks every name, all run Python lines per name, so they show up as a ratio
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import pytest
@@ -25,33 +23,7 @@ from respgate_lint.engine.parsing import parse_source
 from respgate_lint.files import SourceFile
 from respgate_lint.runner import check_source
 from respgate_lint.sourcetext import LineIndex
-
-REPO = Path(__file__).resolve().parents[2]
-OURS = (str(REPO / "respgate_lint"), str(REPO / "codemods"))
-# 4x the input: linear work gives <= 4 (fixed costs make it less); quadratic gives ~16.
-LINEAR = 4.6
-
-
-def lines_executed(run: Callable[[], Any]) -> int:
-    """How many lines of the package's own code ``run`` executes."""
-    count = 0
-
-    def local(frame: FrameType, event: str, arg: Any) -> Any:
-        nonlocal count
-        if event == "line":
-            count += 1
-        return local
-
-    def calls(frame: FrameType, event: str, arg: Any) -> Any:
-        return local if frame.f_code.co_filename.startswith(OURS) else None
-
-    previous = sys.gettrace()
-    sys.settrace(calls)
-    try:
-        run()
-    finally:
-        sys.settrace(previous)
-    return count
+from tests.workcount import LINEAR, lines_executed
 
 
 def _check(text: str) -> Callable[[], Any]:

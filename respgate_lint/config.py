@@ -8,14 +8,12 @@ An unknown key or a value of the wrong type raises ``ConfigError`` naming the ke
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 
 try:  # the parser behind re.compile; public as sre_parse before 3.11
@@ -84,9 +82,20 @@ class NamePattern:
         return (NamePattern, (self.pattern,))
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything the engine and the codemod need to know about a code base's conventions."""
+@lru_cache(maxsize=64)
+def name_pattern(pattern: str) -> NamePattern:
+    """The compiled pattern, once per pattern text for the whole run."""
+    return NamePattern(pattern)
+
+
+class Settings(NamedTuple):
+    """Everything the engine and the codemod need to know about a code base's conventions.
+
+    A NamedTuple, not a dataclass, as is every record a plain ``check`` builds: importing
+    ``dataclasses`` (and the ``inspect`` it pulls in) and building the classes was a fifth of
+    a pre-commit run on a few files (docs/benchmarks.md, start-up). Immutable and hashable;
+    ``source`` says where the values came from and is part of equality.
+    """
 
     gate_functions: tuple[str, ...] = DEFAULT_GATE_FUNCTIONS
     event_types: tuple[str, ...] = DEFAULT_EVENT_TYPES
@@ -102,27 +111,27 @@ class Settings:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    source: str = field(default="defaults", compare=False)
+    source: str = "defaults"
 
-    @cached_property
+    @property
     def constant_re(self) -> NamePattern:
-        return NamePattern(self.constant_pattern)
+        return name_pattern(self.constant_pattern)
 
-    @cached_property
+    @property
     def event_constant_re(self) -> NamePattern:
-        return NamePattern(self.event_constant_pattern)
+        return name_pattern(self.event_constant_pattern)
 
-    @cached_property
+    @property
     def class_re(self) -> NamePattern:
-        return NamePattern(self.class_pattern)
+        return name_pattern(self.class_pattern)
 
-    @cached_property
+    @property
     def send_re(self) -> NamePattern:
-        return NamePattern(self.send_pattern)
+        return name_pattern(self.send_pattern)
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some values changed, validated like a config file would be."""
-        return _validated(dataclasses.replace(self, **changes))
+        return _validated(self._replace(**changes))
 
 
 # key in TOML -> (field name, kind)
@@ -160,7 +169,7 @@ def settings_from_mapping(table: Mapping[str, Any], *, source: str = "<config>",
             raise ConfigError(f"{source}: unknown key '{raw_key}' in [tool.respgate] (known: {known})")
         name, kind = _KEYS[key]
         changes[name] = _convert(kind, value, f"{source}: '{raw_key}'")
-    settings = dataclasses.replace(base or Settings(), source=source, **changes)
+    settings = (base or Settings())._replace(source=source, **changes)
     return _validated(settings)
 
 

@@ -18,9 +18,9 @@ import stat
 import sys
 import tokenize
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from .gitignore import GitIgnored
 
@@ -42,9 +42,11 @@ DEFAULT_EXCLUDES = (
 )
 
 
-@dataclass(frozen=True)
-class FileProblem:
-    """A file that could not be found, read, decoded, parsed or written."""
+class FileProblem(NamedTuple):
+    """A file that could not be found, read, decoded, parsed or written.
+
+    This and ``SourceFile`` are NamedTuples, not dataclasses, like every record a plain
+    ``check`` builds (see ``config.Settings``)."""
 
     path: str
     message: str
@@ -54,8 +56,7 @@ class FileProblem:
         return f"{self.path}: {self.message}"
 
 
-@dataclass(frozen=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     """A file's exact bytes and the text Python would see."""
 
     path: Path

@@ -18,10 +18,9 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .config import Settings, governs, load_settings, settings_from_mapping
 from .engine.prefilter import might_have_findings
@@ -39,20 +38,34 @@ __all__ = [
 STDIN = "-"   # the path that means "read the source from stdin"
 
 
-@dataclass
 class FileResult:
-    """What the engine found in one file, after ``# noqa``."""
+    """What the engine found in one file, after ``# noqa``.
 
-    path: Path
-    findings: list[Finding] = field(default_factory=list)   # reported: selected, not silenced
-    noqa: list[Finding] = field(default_factory=list)       # selected, silenced by a noqa comment
-    problem: FileProblem | None = None
-    source: SourceFile | None = None   # kept only when there are findings (for output)
-    excerpt: dict[int, str] = field(default_factory=dict)  # line -> text, once compacted
-    gate_reasons: list[str] = field(default_factory=list)  # literal reasons already in use
-    notes: list[tuple[int, str]] = field(default_factory=list)  # (line, text) for --verbose
-    tree: ast.Module | None = None     # only when asked for (the fix needs it)
-    replacements: dict[tuple[int, int], Any] | None = None  # SARIF: each site's fix text
+    A plain class, not a dataclass, as is every record a plain ``check`` builds (see
+    ``config.Settings``)."""
+
+    __slots__ = ("path", "findings", "noqa", "problem", "source", "excerpt", "gate_reasons",
+                 "notes", "tree", "replacements")
+
+    def __init__(self, path: Path, findings: list[Finding] | None = None,
+                 noqa: list[Finding] | None = None, problem: FileProblem | None = None,
+                 source: SourceFile | None = None, *, gate_reasons: list[str] | None = None,
+                 notes: list[tuple[int, str]] | None = None, tree: ast.Module | None = None
+                 ) -> None:
+        self.path = path
+        self.findings = findings if findings is not None else []   # selected, not silenced
+        self.noqa = noqa if noqa is not None else []   # selected, silenced by a noqa comment
+        self.problem = problem
+        self.source = source            # kept only when there are findings (for output)
+        self.excerpt: dict[int, str] = {}   # line -> text, once compacted
+        self.gate_reasons = gate_reasons if gate_reasons is not None else []  # literal reasons in use
+        self.notes = notes if notes is not None else []   # (line, text) for --verbose
+        self.tree = tree                # only when asked for (the fix needs it)
+        self.replacements: dict[tuple[int, int], Any] | None = None  # SARIF: each site's fix
+
+    def __repr__(self) -> str:
+        return (f"FileResult({str(self.path)!r}, findings={len(self.findings)}, "
+                f"noqa={len(self.noqa)}, problem={self.problem!r})")
 
     @property
     def silenced(self) -> int:
@@ -168,8 +181,7 @@ def _step_down(parent: _Governing, here: Path) -> _Governing:
     return parent
 
 
-@dataclass(frozen=True)
-class _Governing:
+class _Governing(NamedTuple):
     """The configuration that governs a folder: its settings, the folder of its file
     (None: defaults), and whether the folder lies inside one that it excludes."""
 

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import importlib
 import os
+from typing import TYPE_CHECKING
 
-import click
+if TYPE_CHECKING:
+    import click
 
 __all__ = ["HOOK_MARKER", "hook_argv"]
 
@@ -43,6 +45,8 @@ def hook_argv(argv: list[str], commands: dict[str, tuple[str, str, str]]) -> lis
 
 def _value_options(command: click.Command) -> frozenset[str]:
     """The option spellings that take the next argument as their value."""
+    import click
+
     names: set[str] = set()
     for param in command.params:
         if isinstance(param, click.Option) and not param.is_flag and not param.count:

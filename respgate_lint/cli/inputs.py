@@ -14,10 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import click
-
 from ..runner import STDIN
-from .terminal import shown
+from .terminal import say, shown
 
 __all__ = ["read_stdin", "stdin_name", "stdin_option", "warn_empty"]
 
@@ -26,6 +24,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def stdin_option(command: F) -> F:
     """The ``--stdin-filename`` option, worded alike for every command that reads stdin."""
+    import click
+
     return click.option(
         "--stdin-filename", type=click.Path(path_type=Path), metavar="PATH",
         help="With `-` as the path: the file name the source on stdin stands for (its "
@@ -35,6 +35,8 @@ def stdin_option(command: F) -> F:
 
 def stdin_name(paths: tuple[Path, ...], stdin_filename: Path | None) -> Path | None:
     """The name of the source on stdin, or None when the paths are files and folders."""
+    import click
+
     wants_stdin = any(str(p) == STDIN for p in paths)
     if wants_stdin and len(paths) > 1:
         raise click.UsageError("`-` (read stdin) cannot be combined with other paths")
@@ -54,4 +56,4 @@ def warn_empty(path: Path) -> None:
     """Say on stderr that a given path holds no Python file to check (ruff says the same): a
     mistyped or emptied folder in CI should not pass in silence. Not an error (exit code
     unchanged); a path that does not exist is one (E902, exit 1)."""
-    click.echo(f"respgate: warning: No Python files found under {shown(str(path))}", err=True)
+    say(f"respgate: warning: No Python files found under {shown(str(path))}")

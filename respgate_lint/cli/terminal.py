@@ -20,7 +20,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-__all__ = ["SafeOutput", "color_wanted", "escape_text", "replace_surrogates", "shown",
+__all__ = ["SafeOutput", "color_wanted", "escape_text", "replace_surrogates", "say", "shown",
            "silence_stdout"]
 
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -67,6 +67,13 @@ def escape_text(value: str, keep: str = "") -> str:
         else:
             out.append(f"\\U{code:08x}")
     return "".join(out)
+
+
+def say(line: str) -> None:
+    """One line on stderr, flushed, as ``click.echo(line, err=True)`` writes it; without
+    click, so ``check`` can report without importing it."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 def shown(name: str) -> str:

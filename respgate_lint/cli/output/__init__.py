@@ -12,7 +12,6 @@ import importlib
 import os
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -35,17 +34,18 @@ FORMATS: dict[str, str] = {
 }
 
 
-@dataclass
 class Report:
-    """What one ``respgate check`` run has to say."""
+    """What one ``respgate check`` run has to say (a plain class: see ``config.Settings``)."""
 
-    results: list[FileResult] = field(default_factory=list)  # only files with something to say
-    files_checked: int = 0
-    silenced: int = 0            # findings hidden by ``# noqa``
-    baselined: int | None = None  # findings accepted by --baseline (None: no baseline given)
-    baseline_fixed: int = 0      # baselined findings no longer present
-    statistics: bool = False
-    settings_for: Callable[[Path], Settings] = field(default=lambda path: Settings())
+    def __init__(self, *, statistics: bool = False,
+                 settings_for: Callable[[Path], Settings] = lambda path: Settings()) -> None:
+        self.results: list[FileResult] = []   # only files with something to say
+        self.files_checked = 0
+        self.silenced = 0                 # findings hidden by ``# noqa``
+        self.baselined: int | None = None  # accepted by --baseline (None: no baseline given)
+        self.baseline_fixed = 0           # baselined findings no longer present
+        self.statistics = statistics
+        self.settings_for = settings_for
 
     @property
     def findings(self) -> list[tuple[FileResult, Finding]]:

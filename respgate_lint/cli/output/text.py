@@ -11,8 +11,7 @@ something to draw in colour. File names and messages are escaped (``terminal.esc
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from ...runner import FileResult
 from ...sourcetext import strip_eol
@@ -84,8 +83,7 @@ def _plain_lines(report: Report) -> Iterator[str]:
     yield _summary(report)
 
 
-@dataclass(frozen=True)
-class _Excerpt:
+class _Excerpt(NamedTuple):
     """The reported line (or a window of it) cut around the call, ready to print."""
 
     number: str

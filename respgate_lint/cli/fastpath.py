@@ -33,6 +33,8 @@ def plain_check_paths(argv: list[str]) -> list[Path] | None:
     if not argv or argv[0] != "check" or any(os.environ.get(v) is not None
                                               for v in _CLICK_ENVIRONMENT):
         return None
+    if os.name == "nt":   # click expands wildcards in arguments there: its job
+        return None
     words = argv[1:]
     if words[:1] == [HOOK_MARKER]:
         words = words[1:]

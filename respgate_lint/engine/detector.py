@@ -301,6 +301,7 @@ class _Walker:
             is_async=isinstance(node, ast.AsyncFunctionDef), self_name=self_name,
             in_gate=parent.in_gate or is_gate, gate=gate,
             class_node=parent.class_node, functions=(node.name, *parent.functions),
+            params=frozenset(_parameter_names(node.args)),
         )
         self.frames.append(frame)
         saved_labels, saved_except = self.labels, self.except_depth
@@ -484,8 +485,7 @@ class _Judge:
                 self._add(RGT003.code, RGT003.format(problem=problem), call, site.statement,
                           Form.GATE_CALL, site.context, class_name)
         elif not frame.in_gate:
-            what = "has no reason" if reason is None else "has a reason that is not a string literal"
-            problem = f"`{label}(...)` {what}; telemetry groups triggers by a literal reason"
+            problem = _unliteral_reason_problem(label, reason, frame)
             self._add(RGT003.code, RGT003.format(problem=problem), call, site.statement,
                       Form.GATE_CALL, site.context, class_name)
 
@@ -543,6 +543,27 @@ class _Judge:
             function=context.functions[0] if context.functions else None,
             class_name=class_name, event=event, fix=fix, why_not=why_not, context=context,
         ))
+
+
+def _unliteral_reason_problem(label: str, reason: ast.expr | None, frame: Frame) -> str:
+    """What is wrong with a reason that is not a literal. A wrapper that passes its own
+    parameter on gets told how to have its callers' reasons checked instead."""
+    if reason is None:
+        return f"`{label}(...)` has no reason; telemetry groups triggers by a literal reason"
+    if isinstance(reason, ast.Name) and reason.id in frame.params and frame.name:
+        param = "" if "reason" in reason.id.lower() else f' and gate-reason-param = "{reason.id}"'
+        return (f"`{label}(...)` passes on `{reason.id}`, a parameter of `{frame.name}`: its "
+                f"callers choose the reason, unchecked; set `{frame.name}` in gate-functions"
+                f"{param} so that each of its calls is checked instead")
+    return (f"`{label}(...)` has a reason that is not a string literal; telemetry groups "
+            "triggers by a literal reason")
+
+
+def _parameter_names(arguments: ast.arguments) -> Iterator[str]:
+    for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                arguments.vararg, arguments.kwarg):
+        if arg is not None:
+            yield arg.arg
 
 
 def _reason_argument(call: ast.Call, gate: GateModel) -> tuple[bool, ast.expr | None]:

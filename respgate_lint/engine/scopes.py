@@ -41,6 +41,7 @@ class Frame:
     gate: GateModel | None = None          # the gate whose body this is (nested helpers too)
     class_node: ast.ClassDef | None = None  # the innermost enclosing class
     functions: tuple[str, ...] = field(default=())  # enclosing def names, innermost first
+    params: frozenset[str] = frozenset()   # a function's own parameter names
 
 
 def branch_label(test: ast.expr) -> tuple[str, str] | None:

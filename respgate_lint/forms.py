@@ -67,8 +67,9 @@ FORM_DOCS: tuple[FormDoc, ...] = (
             'await ws.send(json.dumps({"type": "response.create"}))'),
     FormDoc(Form.JSON_TEXT, "hand-written JSON text",
             """await ws.send('{"type": "response.create"}')"""),
-    FormDoc(Form.VARIABLE, "a variable that still holds the event when it is sent, or one "
-            "named for it (`response_create_event`)",
+    FormDoc(Form.VARIABLE, "a variable that still holds the event when it is sent, one "
+            "named for it (`response_create_event`), or an instance attribute that every "
+            "assignment in the module sets to an event (`self._create`, set in `__init__`)",
             'evt = {"type": "response.create"}; ...; await client.send_event(evt)',
             "the event is built elsewhere (a variable); rewrite it by hand"),
     FormDoc(Form.COLLECTED, "events collected in a list or tuple, then sent together or in a "

@@ -23,6 +23,7 @@ from pathlib import Path
 from ..config import Settings
 from ..rules import RGT001, RGT002, RGT003
 from .apis import RESPONSES_WS, talks_only_to_responses_ws
+from .attributes import collect_instance_events
 from .bindings import Changes, Scope, comprehension_bindings, join, loop_bindings, rebinding
 from .chains import if_chain
 from .events import EventMatcher
@@ -159,6 +160,9 @@ class _Walker:
             self._watch(self.facts.factories | set(self.facts.scoped_factories))
         module_bindings = collect_module_bindings(self.tree, self.matcher)
         self._watch(set(module_bindings) | watched_names(self.facts, self.settings.event_types))
+        self.facts.instance_events = collect_instance_events(
+            self.tree.body, self.matcher, self._is_hot, self.lines, module_bindings)
+        self._watch(self.facts.instance_events)
         self.frames.append(Frame("module", None, Scope(module_bindings)))
         self._block(self.tree.body)
         self.sites = [site for site in self.sites if not (

@@ -59,6 +59,8 @@ class ModuleFacts:
     strings: dict[str, str] = field(default_factory=dict)  # module str constants, assigned once
     event_classes: set[str] = field(default_factory=set)  # aliases, classes whose `type` is it
     class_events: dict[str, set[str]] = field(default_factory=dict)  # `class Msg: CREATE = {...}`
+    instance_events: set[str] = field(default_factory=set)  # `self._create = {...}` in
+    #                                   __init__, sent from another method (attributes.py)
     functions: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = field(
         default_factory=dict)  # module functions and methods by name
     responses_only: bool = False  # the module talks to the Responses API websocket only
@@ -251,7 +253,8 @@ class EventMatcher:
     def _match_attribute(self, node: ast.Attribute,
                          bindings: Mapping[str, EventMatch]) -> EventMatch | None:
         """``self._pending`` assigned the event earlier in the function; ``X.RESPONSE_CREATE_EVENT``;
-        ``Msg.CREATE`` (or ``self.CREATE``) where the class body of this module assigns it one."""
+        ``Msg.CREATE`` (or ``self.CREATE``) where the class body of this module assigns it one;
+        ``self._create`` where every method that assigns it assigns an event."""
         owner = node.value
         if isinstance(owner, ast.Name):
             bound = bindings.get(f"{owner.id}.{node.attr}")
@@ -267,6 +270,9 @@ class EventMatcher:
                 members = set().union(*self.facts.class_events.values())
             if members and node.attr in members:
                 return EventMatch(Form.EVENT_CONSTANT, None, node.lineno)
+        if (isinstance(owner, ast.Name) and owner.id == "self"
+                and node.attr in self.facts.instance_events):
+            return EventMatch(Form.VARIABLE, None, node.lineno)
         return None
 
     def _match_collection(self, node: ast.List | ast.Tuple | ast.Set,

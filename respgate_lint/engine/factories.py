@@ -18,7 +18,7 @@ from .chains import if_chain
 from .events import EventMatcher
 from .matches import EventMatch
 
-__all__ = ["collect_factories"]
+__all__ = ["collect_factories", "statement_blocks"]
 
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _BLOCKS = ("body", "orelse", "finalbody")
@@ -42,11 +42,12 @@ def collect_factories(body: list[ast.stmt], matcher: EventMatcher,
         elif isinstance(stmt, ast.ClassDef):
             collect_factories(stmt.body, matcher, is_hot, stmt.name)
         else:
-            for block in _blocks(stmt):
+            for block in statement_blocks(stmt):
                 collect_factories(block, matcher, is_hot, owner)
 
 
-def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
+def statement_blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
+    """The statement lists inside ``stmt`` (bodies, branches, handlers, cases)."""
     if isinstance(stmt, ast.If):  # a whole elif chain, flat (thousands of branches are valid)
         chain, final = if_chain(stmt)
         return [branch.body for branch in chain] + ([final] if final else [])
@@ -129,7 +130,7 @@ class _Scan:
                         else:
                             self.bindings.pop(target.id, None)
             else:
-                for block in _blocks(stmt):
+                for block in statement_blocks(stmt):
                     self._block(block)
 
     def _if_chain(self, stmt: ast.If) -> None:

@@ -144,6 +144,7 @@ def watched_names(facts: ModuleFacts, event_types: tuple[str, ...]) -> set[str]:
         names |= members
     for members in facts.class_events.values():
         names |= members
+    names |= facts.instance_events
     names |= {name for name, value in facts.strings.items()  # RESPONSE = "response", SEP = "."
               if value and any(t.startswith(value) or t.endswith(value) or value == "."
                                for t in event_types)}

@@ -196,21 +196,28 @@ def test_help_and_version() -> None:
     assert version.startswith("respgate, version ")
 
 
-def test_clean_check_imports_no_rich_libcst_or_codemods(tmp_path: Path) -> None:
+@pytest.mark.parametrize("argv, heavy", [
+    # a clean tree: rich, libcst and the codemods are never needed
+    (["check", "."], ("rich", "libcst", "respgate_lint.codemods")),
+    # the pre-commit call on files with no send: not even click or dataclasses (start-up)
+    (["check", "--pre-commit", "b.py"],
+     ("rich", "libcst", "respgate_lint.codemods", "click", "dataclasses", "inspect")),
+])
+def test_clean_check_imports_only_what_it_needs(tmp_path: Path, argv: list[str],
+                                               heavy: tuple[str, ...]) -> None:
     make_file(tmp_path, "a.py", CLEAN.replace("response.create", "conversation.item.create"))
     make_file(tmp_path, "b.py", "import os\nprint(os.sep)\n")
     make_file(tmp_path, "c.py", CLEAN)
     probe = (
         "import sys\n"
+        "before = set(sys.modules)\n"
         "from respgate_lint.cli import main\n"
         "try:\n"
-        "    main(['check', '.'])\n"
+        f"    main({argv!r})\n"
         "except SystemExit as exc:\n"
         "    code = exc.code\n"
-        "heavy = sorted(m for m in sys.modules\n"
-        "               if m.split('.')[0] in ('rich', 'libcst')\n"
-        "               or m.startswith('respgate_lint.codemods'))\n"
-        "print('RESULT', code, heavy)\n"
+        "new = set(sys.modules) - before\n"
+        f"print('RESULT', code, sorted(m for m in new if m.startswith({heavy!r})))\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True,
                          text=True, check=True).stdout

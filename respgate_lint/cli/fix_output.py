@@ -222,7 +222,8 @@ class FixReporter:
                 self._progress.clear()
             Console(file=stream, force_terminal=True).print(table)
             return
-        width = max(len(name) for name, _ in rows)
+        # counts line up under the headline rows; a long reason row does not push them out
+        width = max(len(name) for name, _ in rows if not name.startswith("  "))
         for name, value in rows:
             self._line(f"{name.ljust(width)}  {value}")
 

@@ -63,6 +63,19 @@ def test_not_fixed_sites_exit_1_and_are_listed(tmp_path: Path) -> None:
     assert (tmp_path / "u.py").read_text() == UNFIXABLE
 
 
+def test_summary_counts_line_up_whatever_the_length_of_a_reason(tmp_path: Path) -> None:
+    _tree(tmp_path, **{"u.py": UNFIXABLE, "a.py": GOOD})
+    lines = _run(str(tmp_path)).output.splitlines()
+    start = lines.index(next(line for line in lines if line.startswith("Files changed")))
+    headline = [line for line in lines[start:] if line and not line.startswith(" ")]
+    reasons = [line for line in lines[start:] if line.startswith("  ")]
+    assert len(headline) >= 4 and reasons
+    assert any("no gate in reach" in line for line in reasons)
+    # every headline count starts in the same column, two spaces after the longest label
+    columns = {len(line) - len(line.split("  ")[-1].lstrip()) for line in headline}
+    assert columns == {len("Sites rewritten") + 2}
+
+
 def test_unparsable_file_skipped_others_fixed(tmp_path: Path) -> None:
     bad = 'def f(:\n    ws.send({"type": "response.create"})\n'
     _tree(tmp_path, **{"bad.py": bad, "a.py": GOOD})

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from ..config import Settings
 from . import calls
 from .apis import REALTIME, event_api
+from .conditions import equality_tests
 from .findings import Form
 from .matches import (
     HAND_OFF_CALLS,
@@ -451,23 +452,9 @@ class EventMatcher:
     # -- branches -----------------------------------------------------------------------
     def selected_subject(self, test: ast.expr, bindings: Mapping[str, EventMatch]) -> str | None:
         """``t`` when ``test`` holds only where ``t`` is the event type (``t == RC``)."""
-        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
-            for value in test.values:
-                found = self.selected_subject(value, bindings)
-                if found:
-                    return found
-            return None
-        if not isinstance(test, ast.Compare) or len(test.ops) != 1:
-            return None
-        op, left, right = test.ops[0], test.left, test.comparators[0]
-        if isinstance(op, (ast.Eq, ast.Is)):
-            if self.is_event_type(right, bindings):
-                return ast.unparse(left)
-            if self.is_event_type(left, bindings):
-                return ast.unparse(right)
-        if (isinstance(op, ast.In) and isinstance(right, (ast.Tuple, ast.List, ast.Set))
-                and right.elts and all(self.is_event_type(e, bindings) for e in right.elts)):
-            return ast.unparse(left)
+        for subject, values in equality_tests(test, through_or=False):
+            if values and all(self.is_event_type(v, bindings) for v in values):
+                return ast.unparse(subject)
         return None
 
     def case_selects(self, pattern: ast.pattern, bindings: Mapping[str, EventMatch]) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..config import Settings
 from ..sourcetext import LineIndex  # the one line model; re-exported for the detector
+from .conditions import equality_tests
 from .events import EventMatcher, ModuleFacts
 from .gates import GateModel
 from .matches import EventMatch
@@ -46,23 +47,10 @@ class Frame:
 
 def branch_label(test: ast.expr) -> tuple[str, str] | None:
     """``if name == "save_lead_info"`` -> ("save_lead_info", "name"); None when unlabelled."""
-    if isinstance(test, ast.BoolOp):
-        for value in test.values:
-            found = branch_label(value)
-            if found:
-                return found
-        return None
-    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
-        return None
-    op, left, right = test.ops[0], test.left, test.comparators[0]
-    if isinstance(op, (ast.Eq, ast.Is)):
-        for const, other in ((right, left), (left, right)):
-            if isinstance(const, ast.Constant) and isinstance(const.value, str) and const.value:
-                return const.value, ast.unparse(other)
-    if isinstance(op, ast.In) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
-        for elt in right.elts:
-            if isinstance(elt, ast.Constant) and isinstance(elt.value, str) and elt.value:
-                return elt.value, ast.unparse(left)
+    for subject, values in equality_tests(test, through_or=True):
+        for value in values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value:
+                return value.value, ast.unparse(subject)
     return None
 
 

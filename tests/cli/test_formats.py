@@ -98,12 +98,15 @@ def test_json_schema(project: Path, invoke, how: str) -> None:
         "form": "dict-literal", "fixable": True, "fix_safety": "safe", "unsafe_because": None,
         "why_not_fixable": None,
         "function": "on_tool_done", "class": "Bridge",
+        "event": {"line": 6, "column": 15 + len("self.client.send_event("), "end_line": 6,
+                  "end_column": 15 + len('self.client.send_event({"type": "response.create"}')},
     }
     multi = doc["findings"][1]
     assert (multi["line"], multi["end_line"], multi["form"]) == (9, 10, "json-dumps")
     sdk = doc["findings"][2]
     assert sdk["fixable"] is False and "no gate in reach" in sdk["why_not_fixable"]
     assert sdk["class"] is None and sdk["function"] == "retry"
+    assert sdk["event"] is None   # conn.response.create(): no expression is the event
     assert doc["errors"] == [{"path": "src/broken.py", "kind": "syntax",
                               "message": doc["errors"][0]["message"]}]
     assert doc["summary"] == {"files_checked": 2, "findings": 3, "errors": 1,

@@ -10,7 +10,8 @@ Schema (version 1; documented in docs/cli.md; new keys may be added, none rename
          "code": "RGT001", "message": "response.create sent outside the gate ...",
          "form": "dict-literal", "fixable": true, "fix_safety": "safe", "unsafe_because": null,
          "why_not_fixable": null,
-         "function": "on_tool_done", "class": "Bridge"}
+         "function": "on_tool_done", "class": "Bridge",
+         "event": {"line": 12, "column": 24, "end_line": 12, "end_column": 59}}
       ],
       "errors": [{"path": "src/broken.py", "kind": "syntax", "message": "syntax error at ..."}],
       "summary": {"files_checked": 10, "findings": 1, "errors": 1, "silenced_by_noqa": 0,
@@ -19,7 +20,8 @@ Schema (version 1; documented in docs/cli.md; new keys may be added, none rename
     }
 
 Lines and columns are 1-based and count characters (not bytes); ``end_column`` is the
-column just after the call (exclusive, like SARIF's ``endColumn``).
+column just after the call (exclusive, like SARIF's ``endColumn``). ``event`` is where the
+event expression itself is (RGT001, when there is one expression for it), else null.
 Paths are relative to the current folder when they lie inside it; an undecodable byte of
 a file name (not UTF-8) becomes U+FFFD, so the document is always valid UTF-8 JSON.
 """
@@ -30,7 +32,7 @@ import json
 from typing import Any, TextIO
 
 from ... import __version__
-from ...engine.findings import Finding
+from ...engine.findings import Finding, Span
 from ...runner import FileResult
 from ..terminal import replace_surrogates
 from . import Report, display_path, fix_hint, plain_message
@@ -58,7 +60,13 @@ def finding_record(result: FileResult, finding: Finding) -> dict[str, Any]:
         "why_not_fixable": None if finding.fixable else _why_not(finding),
         "function": finding.function,
         "class": finding.class_name,
+        "event": _position(finding.event) if finding.event is not None else None,
     }
+
+
+def _position(span: Span) -> dict[str, int]:
+    return {"line": span.line, "column": span.col + 1, "end_line": span.end_line,
+            "end_column": span.end_col + 1}
 
 
 def _why_not(finding: Finding) -> str | None:

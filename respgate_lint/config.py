@@ -111,6 +111,7 @@ class Settings(NamedTuple):
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    respect_gitignore: bool = True   # skip what git ignores when a folder is walked
     source: str = "defaults"
 
     @property
@@ -151,6 +152,7 @@ _KEYS: dict[str, tuple[str, str]] = {
     "select": ("select", "codes"),
     "ignore": ("ignore", "codes"),
     "extend-select": ("select", "codes"),
+    "respect-gitignore": ("respect_gitignore", "bool"),
 }
 _CODE_RE = re.compile(r"^[A-Z]{1,3}[0-9]{0,3}$")
 _IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -218,6 +220,10 @@ def _convert(kind: str, value: Any, where: str) -> Any:
         return value
     if kind == "per_file_ignores":
         return _per_file_ignores(value, where)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where} must be true or false")
+        return value
     raise AssertionError(kind)  # pragma: no cover - table above is exhaustive
 
 

@@ -314,20 +314,23 @@ def code_selected(code: str, path: Path, settings: Settings) -> bool:
 
 
 def iter_files(paths: Iterable[str | Path], resolver: SettingsResolver,
-               exclude: Iterable[str] = (), *, respect_gitignore: bool = True,
+               exclude: Iterable[str] = (), *, respect_gitignore: bool | None = None,
                on_empty: Callable[[Path], None] | None = None,
                ) -> Iterator[tuple[Path, Settings] | FileProblem]:
     """Discovered files with their settings (``[tool.respgate] exclude`` applied), in a
     stable order, each file once (by identity: the same file named twice, or reached through
     a folder and by name, or through a symlink, is yielded under its first name); paths that
     cannot be listed become problems. ``on_empty(path)`` is called for a given path that
-    exists but holds no Python file to check; ``respect_gitignore``: as for ``discover``.
+    exists but holds no Python file to check; ``respect_gitignore``: as for ``discover``,
+    None to take ``respect-gitignore`` from the settings of each given path.
     Raises ConfigError."""
     exclude = tuple(exclude)
     seen: set[object] = set()
     for root in paths:
         found = False
-        for item in discover([root], exclude, respect_gitignore=respect_gitignore):
+        respect = (respect_gitignore if respect_gitignore is not None
+                   else resolver.for_path(Path(root)).respect_gitignore)
+        for item in discover([root], exclude, respect_gitignore=respect):
             if isinstance(item, FileProblem):
                 found = True   # said already: no "no Python files" on top of the problem
                 if ("problem", item.path) not in seen:
@@ -379,7 +382,7 @@ def stdin_settings(name: Path, resolver: SettingsResolver,
 def check_paths(paths: Iterable[str | Path], resolver: SettingsResolver,
                 exclude: Iterable[str] = (), *, keep: bool = False,
                 on_empty: Callable[[Path], None] | None = None,
-                respect_gitignore: bool = True) -> Iterator[FileResult]:
+                respect_gitignore: bool | None = None) -> Iterator[FileResult]:
     """One result per discovered file, in a stable order (streaming). ``keep``: results with
     findings also hold their tree (the caller drops it when done); ``on_empty``,
     ``respect_gitignore``: as for ``iter_files``."""

@@ -12,7 +12,7 @@ from ..baseline import Baseline, fingerprints_of, relative_key, write_baseline
 from ..config import ConfigError
 from ..runner import SettingsResolver, check_paths
 from ..writes import WriteRefused
-from .inputs import warn_empty
+from .inputs import gitignore_option, warn_empty
 from .terminal import escape_text, shown
 
 __all__ = ["baseline"]
@@ -26,13 +26,11 @@ DEFAULT_BASELINE = Path(".respgate-baseline.json")
               default=DEFAULT_BASELINE, show_default=True, help="Baseline file to write.")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files or folders matching GLOB (repeatable); adds to the defaults.")
-@click.option("--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
-              help="Skip files and folders git ignores (.gitignore, .git/info/exclude) when "
-                   "walking folders; files named on the command line are always checked.")
+@gitignore_option
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this pyproject.toml instead of the nearest one.")
 def baseline(paths: tuple[Path, ...], output: Path, exclude: tuple[str, ...],
-             config_file: Path | None, respect_gitignore: bool) -> None:
+             config_file: Path | None, respect_gitignore: bool | None) -> None:
     """Write a baseline of the current findings (exit 1 if a file could not be checked).
 
     Findings are fingerprinted by file (relative to the baseline's folder), code, enclosing

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from .checking import run_check
-from .inputs import stdin_name, stdin_option
+from .inputs import gitignore_option, stdin_name, stdin_option
 from .output import FORMATS
 
 __all__ = ["check", "run_check"]
@@ -39,9 +39,7 @@ def _codes(values: tuple[str, ...]) -> list[str]:
               help="Never report these codes or prefixes; replaces [tool.respgate] ignore.")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files or folders matching GLOB (repeatable); adds to the defaults.")
-@click.option("--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
-              help="Skip files and folders git ignores (.gitignore, .git/info/exclude) when "
-                   "walking folders; files named on the command line are always checked.")
+@gitignore_option
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this pyproject.toml instead of the nearest one.")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -57,7 +55,7 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 def check(paths: tuple[Path, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...],
           exclude: tuple[str, ...], config_file: Path | None, baseline_file: Path | None,
           statistics: bool, exit_zero: bool, add_noqa: bool, verbose: bool,
-          stdin_filename: Path | None, respect_gitignore: bool) -> None:
+          stdin_filename: Path | None, respect_gitignore: bool | None) -> None:
     """Report every response.create send that bypasses the gate.
 
     \b

@@ -36,7 +36,7 @@ def run_check(paths: tuple[Path, ...], *, fmt: str = "text",
               exclude: tuple[str, ...] = (), config_file: Path | None = None,
               baseline_file: Path | None = None, statistics: bool = False,
               add_noqa: bool = False, verbose: bool = False, stdin: Path | None = None,
-              respect_gitignore: bool = True) -> int:
+              respect_gitignore: bool | None = None) -> int:
     """Check, filter by baseline, then report or mark; returns the exit code (0 or 1; 2 when
     the report could not be written). ``stdin``: check the source on stdin under this name
     instead of ``paths``."""
@@ -93,7 +93,7 @@ def run_check(paths: tuple[Path, ...], *, fmt: str = "text",
 
 
 def _results(paths: tuple[Path, ...], resolver: SettingsResolver, exclude: tuple[str, ...], *,
-             keep: bool, stdin: Path | None, respect_gitignore: bool = True
+             keep: bool, stdin: Path | None, respect_gitignore: bool | None = None
              ) -> Iterator[FileResult]:
     """The files' results, or the one result of the source on stdin."""
     if stdin is None:

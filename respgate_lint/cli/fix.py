@@ -21,7 +21,7 @@ import click
 from ..config import ConfigError
 from ..files import FileProblem
 from ..runner import SettingsResolver, iter_files
-from .inputs import stdin_name, stdin_option, warn_empty
+from .inputs import gitignore_option, stdin_name, stdin_option, warn_empty
 
 __all__ = ["fix"]
 
@@ -39,9 +39,7 @@ __all__ = ["fix"]
                    "with why); by default they are reported and withheld.")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files or folders matching GLOB (repeatable); adds to the defaults.")
-@click.option("--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
-              help="Skip files and folders git ignores (.gitignore, .git/info/exclude) when "
-                   "walking folders; files named on the command line are always checked.")
+@gitignore_option
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this pyproject.toml instead of the nearest one.")
 @click.option("--quiet", "-q", is_flag=True,
@@ -52,7 +50,7 @@ __all__ = ["fix"]
 @stdin_option
 def fix(paths: tuple[Path, ...], diff: bool, jobs: int, add_mixin: bool, unsafe_fixes: bool,
         exclude: tuple[str, ...], config_file: Path | None, quiet: bool,
-        explain_reasons: bool, stdin_filename: Path | None, respect_gitignore: bool) -> None:
+        explain_reasons: bool, stdin_filename: Path | None, respect_gitignore: bool | None) -> None:
     """Rewrite response.create sends that bypass the gate into gated calls.
 
     Each fixable send becomes a call of the gate it can reach, built from that gate's
@@ -108,7 +106,7 @@ def fix(paths: tuple[Path, ...], diff: bool, jobs: int, add_mixin: bool, unsafe_
 
 def _tasks(paths: Iterable[Path], resolver: SettingsResolver, exclude: tuple[str, ...],
            problems: list[tuple[Path, str]], *, add_mixin: bool, unsafe_fixes: bool, diff: bool,
-           task_type: type, respect_gitignore: bool = True) -> Iterator[object]:
+           task_type: type, respect_gitignore: bool | None = None) -> Iterator[object]:
     for item in iter_files(paths, resolver, exclude, on_empty=warn_empty,
                            respect_gitignore=respect_gitignore):
         if isinstance(item, FileProblem):

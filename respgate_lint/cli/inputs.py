@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from ..runner import STDIN
 from .terminal import say, shown
 
-__all__ = ["read_stdin", "stdin_name", "stdin_option", "warn_empty"]
+__all__ = ["gitignore_option", "read_stdin", "stdin_name", "stdin_option", "warn_empty"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,6 +31,18 @@ def stdin_option(command: F) -> F:
         help="With `-` as the path: the file name the source on stdin stands for (its "
              "configuration, excludes and per-file ignores apply; findings are reported "
              "under it).")(command)
+
+
+def gitignore_option(command: F) -> F:
+    """``--respect-gitignore/--no-respect-gitignore``, alike for every command that walks
+    folders; unset, ``respect-gitignore`` in ``[tool.respgate]`` decides (default: on)."""
+    import click
+
+    return click.option(
+        "--respect-gitignore/--no-respect-gitignore", default=None,
+        help="Skip files and folders git ignores (.gitignore, .git/info/exclude) when walking "
+             "folders [default: respect-gitignore in [tool.respgate], else on]; files named "
+             "on the command line are always checked.")(command)
 
 
 def stdin_name(paths: tuple[Path, ...], stdin_filename: Path | None) -> Path | None:

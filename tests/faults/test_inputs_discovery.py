@@ -63,6 +63,26 @@ def test_check_skips_git_ignored_files_and_folders(tmp_path: Path, mode: str) ->
 
 @needs_git
 @pytest.mark.parametrize("mode", CLI_MODES)
+def test_respect_gitignore_in_the_config_and_the_flag_that_beats_it(tmp_path: Path,
+                                                                    mode: str) -> None:
+    repo = _git_repo(tmp_path / "repo")
+    everything = {"src/app.py", "new/kept.py", "new/ignored.py", "src/out.gen.py",
+                  "vendor/lib/v.py"}
+    (repo / "pyproject.toml").write_text("[tool.respgate]\nrespect-gitignore = false\n")
+    assert _reported(run_cli(mode, ["check", "."], repo)) == everything
+    run = run_cli(mode, ["check", "--respect-gitignore", "."], repo)
+    assert _reported(run) == {"src/app.py", "new/kept.py"}, run.out
+    (repo / "pyproject.toml").write_text("[tool.respgate]\nrespect-gitignore = true\n")
+    run = run_cli(mode, ["check", "--no-respect-gitignore", "."], repo)
+    assert _reported(run) == everything, run.out
+    (repo / "pyproject.toml").write_text("[tool.respgate]\nrespect-gitignore = 'no'\n")
+    run = run_cli(mode, ["check", "."], repo)
+    assert run.code == 2
+    assert "'respect-gitignore' must be true or false" in run.out
+
+
+@needs_git
+@pytest.mark.parametrize("mode", CLI_MODES)
 def test_fix_never_rewrites_a_git_ignored_folder(tmp_path: Path, mode: str) -> None:
     repo = _git_repo(tmp_path / "repo")
     run = run_cli(mode, ["fix", "."], repo)

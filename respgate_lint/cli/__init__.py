@@ -22,6 +22,7 @@ __all__ = ["cli", "main"]
 
 
 def main(argv: list[str] | None = None) -> Any:
+    """The ``respgate`` console script (``argv``: the arguments, default ``sys.argv[1:]``)."""
     args = list(sys.argv[1:] if argv is None else argv)
     paths = plain_check_paths(args)
     if paths is not None:

@@ -17,6 +17,7 @@ from .envelope import guarded
 
 __all__ = ["COMMANDS", "cli"]
 
+# name -> (module, attribute, one-line help shown in `respgate --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "check": ("respgate_lint.cli.check", "check", "Report response.create sends that bypass the gate."),
     "fix": ("respgate_lint.cli.fix", "fix", "Rewrite bypassing sends into gated trigger_response calls."),

@@ -121,9 +121,23 @@ def observe_note(tree: ast.Module, finding: Finding) -> tuple[int, str] | None:
             f"add `{line.format('event')}` where this class receives them (respgate found no "
             "receive loop); until then held responses wait for their timeout")
     loop, name = found
+    assigned = _assignment_line(loop, name)
+    where = ("as the first line of this loop" if assigned is None else
+             f"in this loop right after `{name}` is assigned (line {assigned})")
     return loop.lineno, (
         f"class {node.name} now uses {MIXIN_NAME}, whose gate must see every server event: "
-        f"add `{line.format(name)}` as the first line of this loop")
+        f"add `{line.format(name)}` {where}")
+
+
+def _assignment_line(loop: ast.stmt, name: str) -> int | None:
+    """The line where the loop's body assigns ``name`` (None: it is the loop's own target)."""
+    if isinstance(loop, (ast.For, ast.AsyncFor)) and isinstance(loop.target, ast.Name) and (
+            loop.target.id == name):
+        return None
+    lines = [n.lineno for stmt in loop.body for n in ast.walk(stmt)  # type: ignore[attr-defined]
+             if isinstance(n, ast.Assign) and any(
+                 isinstance(t, ast.Name) and t.id == name for t in n.targets)]
+    return min(lines) if lines else None
 
 
 def _receive_loop(node: ast.ClassDef) -> tuple[ast.stmt, str] | None:

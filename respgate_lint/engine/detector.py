@@ -385,13 +385,14 @@ class _Walker:
             in_except=self.except_depth > 0,
         )
 
-    def _in_gate_lookalike(self, functions: tuple[str, ...]) -> bool:
-        """Inside a function named like a gate but not configured as one (``_trigger_response``,
-        ``request_response``, ``maybe_request_response``): rewriting its send into a gate call
-        would gate twice and bury the team's own gate and its reason argument."""
+    def _in_gate_lookalike(self, functions: tuple[str, ...]) -> str | None:
+        """The enclosing function named like a gate but not configured as one
+        (``_trigger_response``, ``request_response``, ``maybe_request_response``), if any:
+        rewriting its send into a gate call would gate twice and bury the team's own gate
+        and its reason argument."""
         gates = self.settings.gate_functions
-        return any(name not in gates and (name.strip("_") in gates or _GATE_LIKE.match(name))
-                   for name in functions)
+        return next((name for name in functions if name not in gates
+                     and (name.strip("_") in gates or _GATE_LIKE.match(name))), None)
 
     # -- judging: the second pass -------------------------------------------------------
     def judge(self, project: ProjectIndex, add_mixin: bool = False) -> FileAnalysis:

@@ -40,9 +40,9 @@ class NotFixable(str, Enum):
     EXTRA_ARGS = "the send call has other arguments that the gate would not pass on"
     SDK_ARGS = "the SDK call has arguments other than response= and event_id="
     IN_LAMBDA = "the send is inside a lambda or comprehension"
-    GATE_LOOKALIKE = ("the send is inside a function named like a gate (`_trigger_response`, "
-                      "`request_response`); add it to gate-functions if it is one, else route "
-                      "its callers")
+    GATE_LOOKALIKE = ("the send is inside a function named like a gate that gate-functions "
+                      "does not name (add it if it is a gate, else route its callers)")
+    #                   + the function (set by the engine)
     HANDED_OFF = "the send function is handed to a thread, executor or callback with the event"
     NO_GATE = ("no gate in reach: no gate method on the class or its bases and no module-level "
                "or imported gate function; define one, name yours in gate-functions, or (in a "

@@ -40,7 +40,7 @@ class SiteFacts:
     in_lambda: bool
     in_async: bool
     self_name: str | None
-    in_gate_lookalike: bool
+    in_gate_lookalike: str | None   # the enclosing function named like a gate, if any
     class_name: str | None
 
 
@@ -71,16 +71,17 @@ def _check_site(site: SiteFacts) -> None:
     is_statement = isinstance(stmt, ast.Expr) and (
         stmt.value is send.call
         or (isinstance(stmt.value, ast.Await) and stmt.value.value is send.call))
+    lookalike = site.in_gate_lookalike
     checks = [
-        (site.in_lambda, NotFixable.IN_LAMBDA),
-        (send.handed_off, NotFixable.HANDED_OFF),
-        (site.in_gate_lookalike, NotFixable.GATE_LOOKALIKE),
-        (not is_statement, NotFixable.VALUE_USED),
-        (send.receiver is None, NotFixable.NOT_A_METHOD),
+        (site.in_lambda, NotFixable.IN_LAMBDA, ""),
+        (send.handed_off, NotFixable.HANDED_OFF, ""),
+        (lookalike is not None, NotFixable.GATE_LOOKALIKE, f"`{lookalike}`"),
+        (not is_statement, NotFixable.VALUE_USED, ""),
+        (send.receiver is None, NotFixable.NOT_A_METHOD, ""),
     ]
-    for failed, why in checks:
+    for failed, why, detail in checks:
         if failed:
-            raise _No(why)
+            raise _No(why, detail)
 
 
 def _check_event(send: SendMatch) -> None:

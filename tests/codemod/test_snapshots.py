@@ -102,9 +102,17 @@ def test_add_mixin_keeps_generic_and_says_where_to_observe() -> None:
     assert "class Bridge(GatedResponseMixin, Generic[T]):" in fixed
     assert "await self.trigger_response(\"RESPONSE_DONE\", ws, force=False)" in fixed
     assert result.notes == [(8, "class Bridge now uses GatedResponseMixin, whose gate must see "
-                                "every server event: add `self.response_gate.observe(event)` as "
-                                "the first line of this loop")]
+                                "every server event: add `self.response_gate.observe(event)` in "
+                                "this loop right after `event` is assigned (line 9)")]
     assert_sound_fix(fixed)
+    # the loop's own target is the event: then the first line of the loop is the place
+    direct = source.replace("async for message in ws:\n            event = json.loads(message)\n",
+                            "async for event in ws:\n")
+    assert direct != source
+    _, result = fix_text(direct, add_mixin=True)
+    assert [note for _, note in result.notes] == [
+        "class Bridge now uses GatedResponseMixin, whose gate must see every server event: "
+        "add `self.response_gate.observe(event)` as the first line of this loop"]
 
 
 def test_unreadable_base_is_not_fixed_and_add_mixin_is_unsafe() -> None:

@@ -3,8 +3,9 @@ websocket mode (``/v1/responses``), which uses the same event name for another t
 
 The Responses API's ``response.create`` is a whole request (``model``, ``input``,
 ``previous_response_id`` at the top level); the Realtime event never carries those keys
-(its options sit under ``response``). A module that connects to ``/v1/responses`` and never
-mentions the Realtime API talks to the Responses API only, whatever its events look like.
+(its options sit under ``response``). A module that connects to ``/v1/responses`` (by URL,
+or through the SDK's ``client.responses.connect()``) and never mentions the Realtime API talks
+to the Responses API only, whatever its events look like.
 Such sends are reported only when the ``apis`` setting lists ``responses-ws``.
 """
 
@@ -21,6 +22,7 @@ RESPONSES_WS = "responses-ws"
 
 _RESPONSES_KEYS = frozenset({"model", "input", "previous_response_id"})
 _RESPONSES_URL = re.compile(r"/v1/responses\b|wss?://[^\s'\"]*/responses\b")
+_RESPONSES_CONNECT = re.compile(r"\.responses\s*\.\s*connect\s*\(")   # the SDK's websocket
 _REALTIME = re.compile(r"realtime", re.IGNORECASE)
 
 
@@ -30,10 +32,11 @@ def event_api(keys: Iterable[str], default: str = REALTIME) -> str:
 
 
 def talks_only_to_responses_ws(source: str, tree: ast.Module) -> bool:
-    """True when the module names a ``/v1/responses`` websocket URL and nothing of the
-    Realtime API (no string, name or import with "realtime"; comments and docstrings, which
-    may say "not Realtime", do not count)."""
-    if "/responses" not in source or not _RESPONSES_URL.search(source):
+    """True when the module names a ``/v1/responses`` websocket (its URL, or the SDK's
+    ``.responses.connect(``) and nothing of the Realtime API (no string, name or import with
+    "realtime"; comments and docstrings, which may say "not Realtime", do not count)."""
+    if "responses" not in source or not (_RESPONSES_URL.search(source)
+                                         or _RESPONSES_CONNECT.search(source)):
         return False
     if not _REALTIME.search(source):
         return True

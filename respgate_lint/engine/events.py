@@ -387,8 +387,10 @@ class EventMatcher:
         return next((arg for arg in named if self.is_event_type(arg, bindings)), None)
 
     def _match_sdk(self, call: ast.Call, receiver: ast.expr) -> SendMatch | None:
-        if call.args or any(k.arg is not None and k.arg not in _SDK_KEYWORDS
-                            for k in call.keywords):
+        """``conn.response.create(...)``: the Realtime SDK's keywords only, or any keywords in
+        a module that talks to the Responses API websocket only (its create is a request)."""
+        if call.args or (not self.facts.responses_only and any(
+                k.arg is not None and k.arg not in _SDK_KEYWORDS for k in call.keywords)):
             return None  # not the SDK's signature: `db.response.create(call_id=...)`
         extra = any(k.arg not in ("response", "event_id") for k in call.keywords)
         keys = ("type",) + tuple(k.arg for k in call.keywords if k.arg)

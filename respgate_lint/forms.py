@@ -72,8 +72,9 @@ FORM_DOCS: tuple[FormDoc, ...] = (
             "assignment in the module sets to an event (`self._create`, set in `__init__`)",
             'evt = {"type": "response.create"}; ...; await client.send_event(evt)',
             "the event is built elsewhere (a variable); rewrite it by hand"),
-    FormDoc(Form.COLLECTED, "events collected in a list or tuple, then sent together or in a "
-            "loop",
+    FormDoc(Form.COLLECTED, "events collected in a list or tuple (or returned together by "
+            "a function: `item, create = build_turn()`), then sent together, in a loop, or "
+            "unpacked (only the place the event is in, when it is known)",
             'events.append(dict(type="response.create")); await send(*events)',
             "the event is collected with others before it is sent; rewrite it by hand"),
     FormDoc(Form.TYPED_CLASS, "a typed event class (a name with the word ResponseCreate, "

@@ -36,6 +36,8 @@ def rebinding(stmt: ast.stmt, bindings: Mapping[str, EventMatch], matcher: Event
                   if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)]
         if found is None and names and matcher.is_event_type(stmt.value, bindings):
             found = EventMatch(Form.CONSTANT, None, stmt.lineno, type_only=True)
+        if found is not None and found.members is not None:
+            return _unpacked(targets, found, names)
         if found is not None:
             return dict.fromkeys(names, found), []
         return _type_key(targets, stmt.value, bindings, matcher), names
@@ -51,6 +53,28 @@ def rebinding(stmt: ast.stmt, bindings: Mapping[str, EventMatch], matcher: Event
     if isinstance(stmt, ast.Delete):
         return {}, [n for t in stmt.targets for n in bound_names(t)]
     return {}, []
+
+
+def _unpacked(targets: list[ast.expr], found: EventMatch, names: list[str]
+              ) -> tuple[dict[str, EventMatch], list[str]]:
+    """``item, create = build_pair()``: each name holds its own element, so only the one the
+    event lands in holds it; a target of another shape holds the whole collection."""
+    members = found.members or ()
+    bound: dict[str, EventMatch] = {}
+    unbound: list[str] = []
+    spread: set[str] = set()
+    for target in targets:
+        if (isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == len(members)
+                and not any(isinstance(e, ast.Starred) for e in target.elts)):
+            for element, member in zip(target.elts, members):
+                for name in bound_names(element):
+                    spread.add(name)
+                    if member is not None:
+                        bound[name] = member
+                    else:
+                        unbound.append(name)
+    bound.update((name, found) for name in names if name not in spread)
+    return bound, unbound
 
 
 def _holding(found: EventMatch) -> EventMatch:

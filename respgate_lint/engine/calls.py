@@ -101,6 +101,9 @@ class CallMatcher:
             return None if self._received(node, bindings) else EventMatch(Form.TYPED_CLASS, None, line)
         if name in m.facts.factories or self._own_factory(func, name):
             return EventMatch(Form.FACTORY, None, line)
+        if name in m.facts.collection_factories:   # item, create = build_pair()
+            return EventMatch(Form.COLLECTED, None, line, collection=True,
+                              members=m.facts.collection_factories[name])
         if isinstance(func, ast.Attribute):
             found = self._method(node, func, name or "", bindings)
             if found is not _SAYS_NOTHING:

@@ -156,8 +156,9 @@ class _Walker:
     def walk(self) -> None:
         """Record every site and every gate's sends."""
         collect_factories(self.tree.body, self.matcher, self._is_hot)
-        if self.facts.factories or self.facts.scoped_factories:
-            self._watch(self.facts.factories | set(self.facts.scoped_factories))
+        if self.facts.factories or self.facts.scoped_factories or self.facts.collection_factories:
+            self._watch(self.facts.factories | set(self.facts.scoped_factories)
+                        | set(self.facts.collection_factories))
         module_bindings = collect_module_bindings(self.tree, self.matcher)
         self._watch(set(module_bindings) | watched_names(self.facts, self.settings.event_types))
         self.facts.instance_events = collect_instance_events(

@@ -53,6 +53,8 @@ class ModuleFacts:
     class_constants: dict[str, set[str]] = field(default_factory=dict)  # Enum/holder classes
     factories: set[str] = field(default_factory=set)  # functions that return an event
     multi_factories: set[str] = field(default_factory=set)  # ... of the type they are asked for
+    collection_factories: dict[str, tuple[EventMatch | None, ...] | None] = field(
+        default_factory=dict)  # ... with other things: `return item, create` (its members)
     scoped_factories: dict[str, set[str]] = field(default_factory=dict)  # to_dict() -> classes
     event_names: set[str] = field(default_factory=set)  # `import RESPONSE_CREATE_EVENT as X`
     assigned_names: set[str] = field(default_factory=set)  # module-level targets: their
@@ -71,6 +73,16 @@ class ModuleFacts:
 
 
 _MAX_PIECES = 32  # nobody spells an event from more pieces than this
+
+
+def _constant_index(node: ast.expr) -> int | None:
+    """``2`` or ``-1`` as a subscript; None for anything else."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _constant_index(node.operand)
+        return -inner if inner is not None else None
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    return None
 
 
 def _chain(node: ast.BinOp, op: type[ast.operator]) -> list[ast.expr]:
@@ -238,7 +250,8 @@ class EventMatcher:
     def _match_name(self, node: ast.Name, bindings: Mapping[str, EventMatch]) -> EventMatch | None:
         bound = bindings.get(node.id)
         if bound is not None and bound.collection:
-            return EventMatch(Form.COLLECTED, None, bound.line, collection=True, api=bound.api)
+            return EventMatch(Form.COLLECTED, None, bound.line, collection=True, api=bound.api,
+                              members=bound.members)
         if bound is not None and not bound.type_only:  # a loop over collected events stays so
             form = Form.COLLECTED if bound.form is Form.COLLECTED else Form.VARIABLE
             return EventMatch(form, bound.keys, bound.line, encoding=bound.wire, api=bound.api)
@@ -262,7 +275,8 @@ class EventMatcher:
             if bound is not None and not bound.type_only:
                 form = Form.COLLECTED if bound.collection else Form.VARIABLE
                 return EventMatch(form, bound.keys, bound.line, encoding=bound.wire,
-                                  collection=bound.collection, api=bound.api)
+                                  collection=bound.collection, api=bound.api,
+                                  members=bound.members)
         if self.settings.event_constant_re.match(node.attr):
             return EventMatch(Form.EVENT_CONSTANT, None, node.lineno)
         if isinstance(owner, ast.Name) and self.facts.class_events:
@@ -278,11 +292,18 @@ class EventMatcher:
 
     def _match_collection(self, node: ast.List | ast.Tuple | ast.Set,
                           bindings: Mapping[str, EventMatch]) -> EventMatch | None:
-        for element in node.elts:  # [evt, other], (*events, other)
-            found = self.match(element, bindings)
-            if found is not None:
-                return EventMatch(Form.COLLECTED, None, found.line, collection=True, api=found.api)
-        return None
+        """``[evt, other]``, ``(*events, other)``: a collection holding the event. Its
+        ``members`` say which elements are events when their places are known (no ``*``, no
+        nested collection, not a set), so ``item, create = ...`` and ``pair[0]`` are exact."""
+        matches = [self.match(element, bindings) for element in node.elts]
+        first = next((m for m in matches if m is not None), None)
+        if first is None:
+            return None
+        known = not isinstance(node, ast.Set) and not any(
+            isinstance(e, ast.Starred) or (m is not None and m.collection)
+            for e, m in zip(node.elts, matches))
+        return EventMatch(Form.COLLECTED, None, first.line, collection=True, api=first.api,
+                          members=tuple(matches) if known else None)
 
     def _match_subscript(self, node: ast.Subscript,
                          bindings: Mapping[str, EventMatch]) -> EventMatch | None:
@@ -293,7 +314,13 @@ class EventMatcher:
         if self.is_event_type(node.slice, bindings):
             return EventMatch(Form.TYPE_ARGUMENT, None, node.lineno)
         inner = self.match(node.value, bindings)
-        return self._element(inner, node.lineno) if inner and inner.collection else None
+        if inner is None or not inner.collection:
+            return None
+        place = _constant_index(node.slice)
+        if place is not None and inner.members is not None and (
+                -len(inner.members) <= place < len(inner.members)):
+            return self._element(inner, node.lineno) if inner.members[place] else None
+        return self._element(inner, node.lineno)
 
     @staticmethod
     def _element(collection: EventMatch, line: int) -> EventMatch:

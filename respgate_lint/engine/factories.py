@@ -57,6 +57,17 @@ def statement_blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
     return found
 
 
+def _members(returns: list[EventMatch]) -> tuple[EventMatch | None, ...] | None:
+    """Which places of the returned collection may hold the event, over every return (None
+    when a return's places are unknown or the returns differ in length)."""
+    shapes = [r.members for r in returns]
+    first = shapes[0]
+    if first is None or any(m is None or len(m) != len(first) for m in shapes):
+        return None
+    return tuple(next((m[i] for m in shapes if m and m[i] is not None), None)  # type: ignore[index]
+                 for i in range(len(first)))
+
+
 def _type_like(node: ast.expr) -> bool:
     if isinstance(node, ast.Constant):
         return isinstance(node.value, str) and bool(_TYPE_LIKE.match(node.value))
@@ -82,13 +93,16 @@ class _Scan:
         self.bindings: dict[str, EventMatch] = {}
         self.conditions: list[tuple[bool, bool]] = []  # (on a parameter, against a type)
         self.event_returns: list[tuple[bool, bool]] = []  # the conditions of each
+        self.collection_returns: list[EventMatch] = []  # `return item, create`: among others
         self.other_returns = False
 
     def run(self) -> None:
         self._block(self.function.body)
-        if not self.event_returns:
-            return
         facts = self.matcher.facts
+        if not self.event_returns:
+            if self.collection_returns:
+                facts.collection_factories[self.function.name] = _members(self.collection_returns)
+            return
         on_param = [c for c in self.event_returns if c[0]]
         dispatch = any(typed for _, typed in on_param) or (on_param and self.other_returns)
         name = self.function.name
@@ -159,7 +173,10 @@ class _Scan:
         if value is None or (isinstance(value, ast.Constant) and value.value is None):
             return
         found = self.matcher.match(value, self.bindings)
-        if found is None or found.collection:
+        if found is not None and found.collection:
+            self.collection_returns.append(found)
+            return
+        if found is None:
             self.other_returns = True
             return
         on_param = any(p for p, _ in self.conditions)

@@ -58,6 +58,8 @@ class EventMatch:
     named: bool = False            # bound with `:=` on the way (the binding outlives the send)
     encoding: str = ""             # DICT/JSON/SDK/OBJECT/UNKNOWN; "" -> derived from the form
     collection: bool = False       # a list/tuple/set with the event among its elements
+    members: tuple[EventMatch | None, ...] | None = None  # a collection of known length and
+    #                                order: each element's event, or None where it is none
     api: str = REALTIME            # which API the event belongs to (apis.py)
 
     @property

@@ -157,9 +157,10 @@ def _receive_loop(node: ast.ClassDef) -> tuple[ast.stmt, str] | None:
 
 
 def _decoded_names(body: list[ast.stmt], raw: str) -> set[str]:
-    """``event = json.loads(message)``: names that hold the decoded ``raw``."""
+    """``event = json.loads(message)``: names that hold the decoded ``raw`` (also under an
+    ``if msg.type == TEXT:``)."""
     found = set()
-    for stmt in body:
+    for stmt in (node for top in body for node in ast.walk(top)):
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
                 stmt.targets[0], ast.Name) and any(
                 isinstance(n, ast.Name) and n.id == raw for n in ast.walk(stmt.value)):
@@ -197,7 +198,33 @@ def _reads_type(body: list[ast.stmt], name: str) -> bool:
                     and isinstance(node.args[0], ast.Constant)
                     and node.args[0].value in _TYPE_READS):
                 return True
-            if isinstance(node, ast.Attribute) and node.attr in _TYPE_READS and isinstance(
-                    node.value, ast.Name) and node.value.id == name:
-                return True
-    return False
+    return _attribute_reads_type(body, name)
+
+
+def _attribute_reads_type(body: list[ast.stmt], name: str) -> bool:
+    """``event.type`` read as an event type: not when it is only ever compared with other
+    things than strings (aiohttp's ``msg.type == WSMsgType.TEXT`` is the frame's kind)."""
+    read = as_text = as_other = False
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if _is_type_attribute(node, name):
+                read = True
+            elif isinstance(node, ast.Compare):
+                sides = (node.left, *node.comparators)
+                if any(_is_type_attribute(side, name) for side in sides):
+                    others = [side for side in sides if not _is_type_attribute(side, name)]
+                    as_text = as_text or any(_is_text(side) for side in others)
+                    as_other = as_other or not any(_is_text(side) for side in others)
+    return read and (as_text or not as_other)
+
+
+def _is_type_attribute(node: ast.expr, name: str) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr in _TYPE_READS
+            and isinstance(node.value, ast.Name) and node.value.id == name)
+
+
+def _is_text(node: ast.expr) -> bool:
+    """A string, or a tuple/list/set of strings (``in ("response.done", ...)``)."""
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return bool(node.elts) and all(_is_text(e) for e in node.elts)
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)

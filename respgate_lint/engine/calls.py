@@ -43,6 +43,11 @@ _ACCESSORS = frozenset({"get", "pop", "popleft", "setdefault", "popitem", "keys"
 _VALIDATORS = frozenset({"model_validate", "model_validate_json", "parse_obj", "parse_raw",
                          "validate", "validate_json", "from_dict", "from_json"})
 # Parameters that carry a caller's options, not a received message: Cls(**params) builds.
+# Names that handle, test or inspect an event rather than build one, even when they name it:
+# `handle_response_create(msg)` answers a client's request; `is_response_create(evt)` tests.
+_HANDLER_NAME = re.compile(
+    r"^_*(?:handle|on|process|is|has|should|can|validate|check|parse|log|record|track|count|"
+    r"was|did|wait|receive|recv|reject|allow|deny|guard|filter)_", re.IGNORECASE)
 _OPTION_NAME = re.compile(r"(?:^|_)(?:params|options|opts|kwargs|kw|config|cfg|settings|"
                           r"overrides|fields|extra|attrs|response|args)$")
 # Inner calls that write to files or logs rather than to a peer: a helper around them
@@ -130,7 +135,7 @@ class CallMatcher:
             return EventMatch(Form.TYPE_ARGUMENT, None, line)  # make_event(Events.RESPONSE_CREATE)
         if name in m.facts.multi_factories:
             return None  # asked for another type
-        if name is not None and m.factory_name_re.search(name):
+        if name is not None and m.factory_name_re.search(name) and not _HANDLER_NAME.match(name):
             return EventMatch(Form.FACTORY, None, line)  # messages.response_create(...)
         helper = len(node.args) == 1 and not node.keywords  # strip_not_given(evt), asdict(obj)
         for arg in [*node.args, *(k.value for k in node.keywords)]:

@@ -115,6 +115,28 @@ def test_add_mixin_keeps_generic_and_says_where_to_observe() -> None:
         "add `self.response_gate.observe(event)` as the first line of this loop"]
 
 
+def test_add_mixin_observes_the_loop_of_server_events_not_of_frame_kinds() -> None:
+    """An aiohttp relay: both loops test ``msg.type`` (the frame's kind, WSMsgType); only the
+    second decodes server events and reads their type."""
+    source = ("import json\nimport aiohttp\n\n\nclass Relay:\n"
+              "    async def upstream(self, browser, openai_ws):\n"
+              "        async for msg in browser:\n"
+              "            if msg.type == aiohttp.WSMsgType.TEXT:\n"
+              "                await openai_ws.send_str(msg.data)\n\n"
+              "    async def downstream(self, browser, openai_ws):\n"
+              "        async for msg in openai_ws:\n"
+              "            if msg.type == aiohttp.WSMsgType.TEXT:\n"
+              "                data = json.loads(msg.data)\n"
+              "                if data['type'] == 'response.done':\n"
+              "                    await openai_ws.send_json({'type': 'response.create'})\n")
+    fixed, result = fix_text(source, add_mixin=True)
+    assert "await self.trigger_response(" in fixed
+    assert result.notes == [(12, "class Relay now uses GatedResponseMixin, whose gate must see "
+                                 "every server event: add `self.response_gate.observe(data)` in "
+                                 "this loop right after `data` is assigned (line 14)")]
+    assert_sound_fix(fixed)
+
+
 def test_unreadable_base_is_not_fixed_and_add_mixin_is_unsafe() -> None:
     source = ('from framework import Base\n\n\nclass Bridge(Base):\n    async def greet(self):\n'
               '        await self.c.send_event({"type": "response.create"})\n')

@@ -50,3 +50,19 @@ class Relay:
     async def places_unknown(self, llm, extra):
         first, *rest = [*extra, {"type": "response.create"}]
         await llm.send_client_event(first)  # RGT001
+
+
+class ClientFrames:
+    """A server answering its browser: names that handle or test a response.create build none."""
+
+    async def on_client_event(self, ws, service, event):
+        error = service.handle_response_create(event)
+        if error:
+            await ws.send_json(error)
+        await ws.send_json(service.handle_response_create(event))
+        if self.is_response_create(event):
+            await ws.send_json(service.on_response_create(event))
+
+    async def but_a_builder_is_one(self, ws, messages):
+        await ws.send_json(messages.response_create())  # RGT001
+        await ws.send_json(messages.build_response_create(voice="ash"))  # RGT001

@@ -68,8 +68,10 @@ FORM_DOCS: tuple[FormDoc, ...] = (
     FormDoc(Form.JSON_TEXT, "hand-written JSON text",
             """await ws.send('{"type": "response.create"}')"""),
     FormDoc(Form.VARIABLE, "a variable that still holds the event when it is sent, one "
-            "named for it (`response_create_event`), or an instance attribute that every "
-            "assignment in the module sets to an event (`self._create`, set in `__init__`)",
+            "named for it (`response_create_event`), an instance attribute that every "
+            "assignment in the module sets to an event (`self._create`, set in `__init__`), "
+            "or a received frame in a branch that found its type to be the event's (a relay: "
+            "`if msg[\"type\"] == \"response.create\": ... send(msg)`)",
             'evt = {"type": "response.create"}; ...; await client.send_event(evt)',
             "the event is built elsewhere (a variable); rewrite it by hand"),
     FormDoc(Form.COLLECTED, "events collected in a list or tuple (or returned together by "

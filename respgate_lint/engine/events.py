@@ -72,6 +72,8 @@ class ModuleFacts:
     speaks_realtime: bool = True  # the module names the Realtime API, OpenAI or the event
 
 
+# A selected subject that reads a name's type: msg['type'], msg.get('type'), msg.type.
+_TYPE_OF_NAME = re.compile(r"""^([A-Za-z_]\w*)(?:\[(['"])type\2\]|\.get\((['"])type\3\)|\.type)$""")
 _MAX_PIECES = 32  # nobody spells an event from more pieces than this
 
 
@@ -262,7 +264,14 @@ class EventMatcher:
         if (bound is None and node.id not in self.facts.functions
                 and self.event_name_re.match(node.id) and not self._calls.parsed_here(node.id)):
             return EventMatch(Form.VARIABLE, None, node.lineno)  # response_create = <unknown>
+        if bound is None and self.selected and node.id in self._selected_holders():
+            return EventMatch(Form.VARIABLE, None, node.lineno)  # if msg["type"] == RC: msg
         return None
+
+    def _selected_holders(self) -> set[str]:
+        """Names whose type this branch selects: ``msg`` under ``if msg["type"] == RC:``
+        (also ``msg.get("type")``, ``msg.type``): there, ``msg`` is the event itself."""
+        return {m.group(1) for m in map(_TYPE_OF_NAME.match, self.selected) if m}
 
     def _match_attribute(self, node: ast.Attribute,
                          bindings: Mapping[str, EventMatch]) -> EventMatch | None:

@@ -95,6 +95,7 @@ class _SendSite:
     facts: SiteFacts
     context: SiteContext
     class_node: ast.ClassDef | None
+    scope: ast.FunctionDef | ast.AsyncFunctionDef | None   # the outermost enclosing def
 
 
 @dataclass(frozen=True)
@@ -307,6 +308,7 @@ class _Walker:
             in_gate=parent.in_gate or is_gate, gate=gate,
             class_node=parent.class_node, functions=(node.name, *parent.functions),
             params=frozenset(_parameter_names(node.args)),
+            outermost=parent.outermost or node,
         )
         self.frames.append(frame)
         saved_labels, saved_except = self.labels, self.except_depth
@@ -371,7 +373,7 @@ class _Walker:
                 in_async=frame.kind == "function" and frame.is_async, self_name=frame.self_name,
                 in_gate_lookalike=self._in_gate_lookalike(frame.functions),
                 class_name=frame.class_node.name if frame.class_node else None)
-            self.sites.append(_SendSite(facts, self._context(), frame.class_node))
+            self.sites.append(_SendSite(facts, self._context(), frame.class_node, frame.outermost))
 
     def _reported_api(self, event: EventMatch) -> bool:
         """Responses-API websocket sends only when ``apis`` asks for them (apis.py)."""
@@ -442,7 +444,7 @@ class _Judge:
         function = self.project.function_gate(index)
         if function.kind == "function":
             return function
-        if method is not None and method.kind == "hidden":
+        if method is not None and method.kind in ("hidden", "shadowed"):
             return method
         return function if function.kind == "hidden" else Reach(None, "missing")
 
@@ -450,7 +452,7 @@ class _Judge:
     def send(self, site: _SendSite) -> None:
         facts = site.facts
         send = facts.send
-        plan = plan_fix(facts, self.reach(site.class_node), self.walker.span, self.add_mixin)
+        plan = plan_fix(facts, self._site_reach(site), self.walker.span, self.add_mixin)
         message = RGT001.format(form=send.event.form.value, method=send.method,
                                 gate=self.settings.gate_functions[0])
         event = send.event_node
@@ -458,6 +460,18 @@ class _Judge:
                   facts.class_name, fix=plan if isinstance(plan, Fix) else None,
                   why_not=plan if isinstance(plan, str) else None,
                   event=self.walker.span(event) if event is not None else None)
+
+    def _site_reach(self, site: _SendSite) -> Reach:
+        """The class's or module's gate, unless the site's own function rebinds its name
+        (``from legacy import trigger_response`` inside it): then nothing is guessed."""
+        reach = self.reach(site.class_node)
+        if reach.kind != "function" or reach.callee is None or site.scope is None:
+            return reach
+        line = _local_binding(site.scope, reach.callee, self.walker.lines)
+        if line is None:
+            return reach
+        return Reach(None, "shadowed",
+                     hidden=f"`{reach.callee}` in `{site.scope.name}` (line {line})")
 
     # -- RGT002 / RGT003 ----------------------------------------------------------------
     def gate_call(self, site: _GateCallSite) -> None:
@@ -563,6 +577,30 @@ def _unliteral_reason_problem(label: str, reason: ast.expr | None, frame: Frame)
                 f"{param} so that each of its calls is checked instead")
     return (f"`{label}(...)` has a reason that is not a string literal; telemetry groups "
             "triggers by a literal reason")
+
+
+def _local_binding(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str,
+                   lines: LineIndex) -> int | None:
+    """The line where ``function`` (or a def inside it) binds ``name`` locally: a parameter,
+    an import, an assignment, a def or class, a loop or ``with`` target. The tree is walked
+    only when a line of the function mentions the name (the word index says)."""
+    last = function.end_lineno or function.lineno
+    if not any(function.lineno <= line <= last for line in lines.lines_with_words({name})):
+        return None
+    for node in ast.walk(function):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            if name in _parameter_names(node.args):
+                return node.lineno
+            if node is not function and not isinstance(node, ast.Lambda) and node.name == name:
+                return node.lineno
+        elif isinstance(node, ast.ClassDef) and node.name == name:
+            return node.lineno
+        elif isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+                (a.asname or a.name).split(".")[0] == name for a in node.names):
+            return node.lineno
+        elif isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store):
+            return node.lineno
+    return None
 
 
 def _parameter_names(arguments: ast.arguments) -> Iterator[str]:

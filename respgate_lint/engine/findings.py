@@ -49,6 +49,9 @@ class NotFixable(str, Enum):
                "class) use --add-mixin")
     HIDDEN_BASE = ("the class may inherit a gate from a base class respgate cannot read; "
                    "use --add-mixin, or define or import the gate where respgate can see it")
+    GATE_SHADOWED = ("the gate's name is rebound where this site would call it (an "
+                     "assignment or an import), so respgate cannot read what it calls")
+    #                  + where (set by the engine)
     GATE_SHAPE = "the gate's signature cannot be read"          # + details (set by the engine)
     GATE_PAYLOAD = "the gate does not take the response payload; it would be lost"
     GATE_CLIENT = "the gate sends with another kind of client"  # + details

@@ -110,6 +110,8 @@ def _gate(site: SiteFacts, reach: Reach, add_mixin: bool) -> tuple[GateModel, st
     """The gate to call, its callee text, and (--add-mixin) the class that gets the mixin."""
     from .gates import REFERENCE_GATE
 
+    if reach.kind == "shadowed":  # not even a mixin helps: the class's own name wins
+        raise _No(NotFixable.GATE_SHADOWED, reach.hidden or "")
     if reach.kind in ("missing", "hidden"):
         if add_mixin and site.class_name is not None and site.self_name is not None:
             return REFERENCE_GATE, f"{site.self_name}.{REFERENCE_GATE.name}", reach.hidden or ""
@@ -200,12 +202,22 @@ def _client(site: SiteFacts, gate: GateModel, span: Callable[[ast.AST], Span],
     with_param = [s for s in gate.sends if s.receiver_param == param]
     same_kind = any(s.method == send.method and (s.wire == wire or UNKNOWN in (s.wire, wire))
                     for s in with_param)
-    if same_kind or any(s.receiver == receiver_text for s in gate.sends):
+    if same_kind or any(s.receiver == receiver_text for s in with_param):
         return passed
     optional = not gate.param(param).required  # type: ignore[union-attr]
+    own = [s for s in gate.sends if s.receiver_param is None]
+    if any(s.receiver == receiver_text for s in own):
+        # the gate sends with this very connection itself: `param` is something else
+        if optional:
+            return None
+        raise _No(NotFixable.GATE_REQUIRED, f"{gate.describe()} requires `{param}`, which is "
+                                            f"not what it sends with (`{receiver_text}`)")
     if with_param:
-        if optional and gate.client_fallback is not None:
-            return None  # the gate's own client when none is passed: omit ours
+        if optional and gate.client_fallback is not None:  # its own client when none is passed
+            if gate.client_fallback != receiver_text:  # maybe another session: not silently
+                unsafe.append(f"{gate.describe()} sends with `{gate.client_fallback}` when no "
+                              f"client is passed; this site sends with `{receiver_text}`")
+            return None
         theirs = with_param[0]
         raise _No(NotFixable.GATE_CLIENT,
                   f"{gate.describe()} sends {_wire_name(theirs.wire)} with "
@@ -214,8 +226,11 @@ def _client(site: SiteFacts, gate: GateModel, span: Callable[[ast.AST], Span],
     if not gate.sends:
         unsafe.append(f"respgate cannot see how {gate.describe()} sends")
         return None if optional else passed
-    if optional:
-        return None  # the gate sends on its own connection, not with this parameter
+    if optional:  # the gate sends on its own connection, not with this parameter
+        if own:
+            unsafe.append(f"{gate.describe()} sends with `{own[0].receiver}`, not with its "
+                          f"`{param}` parameter; this site sends with `{receiver_text}`")
+        return None
     unsafe.append(f"{gate.describe()} does not send with its `{param}` parameter")
     return passed
 

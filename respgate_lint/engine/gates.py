@@ -22,7 +22,8 @@ PAYLOAD_PARAMS = ("response", "event_id")
 _CLIENT_NAMES = re.compile(
     r"^_?(?:client|ws|websocket|conn|connection|session|sess|socket|transport|realtime|rt|"
     r"openai_ws|openai_client|realtime_client|rt_client|llm_ws|model_ws|oai_ws|ws_client)$")
-_REASON_NAMES = re.compile(r"(?i)reason")
+# `reason`, `trigger_reason`, `reason_code`, `why_reason`; never `reasoning_effort`.
+_REASON_NAMES = re.compile(r"(?i)(?:^|_)reasons?(?:_|$)")
 
 
 @dataclass(frozen=True)

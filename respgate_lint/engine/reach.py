@@ -58,15 +58,30 @@ class ModuleIndex:
         return {s.name: self.method(s) for s in node.body
                 if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name in gates}
 
+    def class_rebinds(self, node: ast.ClassDef) -> set[str]:
+        """Gate names the class body binds otherwise than by ``def``
+        (``trigger_response = _legacy_gate``, an import): what they call is unknown."""
+        gates = set(self.settings.gate_functions)
+        names: set[str] = set()
+        for stmt in node.body:
+            if isinstance(stmt, ast.Assign):
+                names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                names.add(stmt.target.id)
+            elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                names.update((a.asname or a.name).split(".")[0] for a in stmt.names)
+        return names & gates
+
 
 @dataclass(frozen=True)
 class Reach:
     """The gate a site reaches, or why none can be named."""
 
     gate: GateModel | None
-    kind: str                      # "method" | "function" | "missing" | "hidden"
+    kind: str                      # "method" | "function" | "missing" | "hidden" | "shadowed"
     callee: str | None = None      # the local name to call a function gate by
-    hidden: str | None = None      # the base class that could not be read
+    hidden: str | None = None      # the base class that could not be read, or (shadowed)
+    #                                where the gate's name is rebound, quoted for messages
 
 
 def index_module(tree: ast.Module, settings: Settings, path: Path | None = None, *,
@@ -113,6 +128,8 @@ class ProjectIndex:
         for name in names or self.settings.gate_functions:
             if name in found.gates:
                 return Reach(found.gates[name], "method")
+            if name in found.shadowed:
+                return Reach(None, "shadowed", hidden=found.shadowed[name])
         if found.hidden:
             return Reach(None, "hidden", hidden=found.hidden)
         return Reach(None, "missing")
@@ -138,18 +155,27 @@ class ProjectIndex:
     class _Found:
         gates: dict[str, GateModel] = field(default_factory=dict)
         hidden: str | None = None
+        shadowed: dict[str, str] = field(default_factory=dict)  # name -> "`Class.name`"
 
     def _class_gates(self, index: ModuleIndex, node: ast.ClassDef, depth: int,
                      seen: set[tuple[int, str]]) -> ProjectIndex._Found:
         found = ProjectIndex._Found(dict(index.class_gates(node)))
+        for name in index.class_rebinds(node):  # with a def too: which one wins is unclear
+            found.gates.pop(name, None)
+            found.shadowed[name] = f"`{node.name}.{name}`"
         key = (id(index), node.name)
         if depth > _MAX_DEPTH or key in seen:
             return found
         seen.add(key)
         for base in node.bases:
             base_found = self._base_gates(index, base, depth, seen)
-            for name, gate in base_found.gates.items():
-                found.gates.setdefault(name, gate)
+            if not found.hidden:  # after a base it cannot read, a gate may be shadowed by it
+                for name, gate in base_found.gates.items():
+                    if name not in found.shadowed:
+                        found.gates.setdefault(name, gate)
+                for name, where in base_found.shadowed.items():
+                    if name not in found.gates:
+                        found.shadowed.setdefault(name, where)
             if base_found.hidden and not found.hidden:
                 found.hidden = base_found.hidden
         return found

@@ -237,6 +237,16 @@ NOT_FIXED = [
             async def greet(self):
                 await self.client.send_event({"type": "response.create"})
     '''), NotFixable.HIDDEN_BASE.value),
+    ("gate-shadowed", _c('''
+        from legacy import old_gate
+        from respgate_lint.runtime import GatedResponseMixin
+
+        class Bridge(GatedResponseMixin):
+            trigger_response = old_gate
+
+            async def greet(self):
+                await self.client.send_event({"type": "response.create"})
+    '''), NotFixable.GATE_SHADOWED.value),
     ("gate-shape", _c('''
         class Plain:
             async def trigger_response(self, why, client):

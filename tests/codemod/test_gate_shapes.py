@@ -69,14 +69,20 @@ def _load(path: Path, name: str) -> Any:
     return module
 
 
-def _fix_and_load(tmp_path: Path, source: str, name: str, **settings: Any) -> tuple[Any, Any]:
+def _fix_and_load(tmp_path: Path, source: str, name: str, *, withheld: bool = False,
+                  **settings: Any) -> tuple[Any, Any]:
+    """Fix, check the result (``withheld``: unsafe fixes are left, so only compile it) and
+    import it."""
     path = tmp_path / f"{name}.py"
     path.write_text(textwrap.dedent(source))
     result = fix_file(FixTask(path, Settings().replace(**settings) if settings else Settings(),
                               unsafe_fixes=False))
     assert result.problem is None, result.problem
     text = path.read_text()
-    assert_sound_fix(text) if not settings else compile(text, str(path), "exec")
+    if settings or withheld:
+        compile(text, str(path), "exec")
+    else:
+        assert_sound_fix(text)
     return result, _load(path, f"gate_shape_{name}")
 
 
@@ -107,20 +113,29 @@ SEED = '''
 
 
 def test_seed_gate_without_payload(tmp_path: Path) -> None:
-    result, module = _fix_and_load(tmp_path, SEED, "seed")
+    result, module = _fix_and_load(tmp_path, SEED, "seed", withheld=True)
     statuses = {s.line: (s.status, s.why) for s in result.sites}
-    assert [v[0] for v in statuses.values()] == ["rewritten", "rewritten", "not-fixed"]
+    assert [v[0] for v in statuses.values()] == ["rewritten", "unsafe", "not-fixed"]
     assert statuses[max(statuses)][1].startswith(NotFixable.GATE_PAYLOAD.value)
     text = (tmp_path / "seed.py").read_text()
     assert 'await self.trigger_response("FUNCTION_BOOK", self.client, force=False)' in text
-    # a raw websocket is not what this gate sends with: its own client is used instead
-    assert 'await self.trigger_response("DROP", force=False)' in text
+    # a raw websocket is not what this gate sends with; its own client (self.client) may be
+    # another session, so handing the create to it is an unsafe fix, withheld by default
+    assert "sends with `self.client` when no client is passed; this site sends with `self.ws`" \
+        in (statuses[sorted(statuses)[1]][1] or "")
+    assert 'await self.ws.send(json.dumps({"type": "response.create"}))' in text
     wire: list[dict[str, Any]] = []
     bridge = module.Bridge(DictClient(wire), TextSocket(wire))
     asyncio.run(bridge.on_tool_done("book"))
-    asyncio.run(bridge.on_drop())
-    assert bridge.gated == ["FUNCTION_BOOK", "DROP"]
-    assert wire == [{"type": "response.create"}] * 2
+    assert bridge.gated == ["FUNCTION_BOOK"]
+    assert wire == [{"type": "response.create"}]
+
+
+def test_seed_gate_own_client_for_another_socket_with_unsafe_fixes() -> None:
+    fixed, result = fix_text(textwrap.dedent(SEED), unsafe_fixes=True)
+    assert 'await self.trigger_response("DROP", force=False)' in fixed
+    drop = sorted(result.sites, key=lambda s: s.line)[1]
+    assert drop.status == "rewritten" and drop.unsafe
 
 
 def test_seed_gate_with_payload_parameter_keeps_the_payload(tmp_path: Path) -> None:
@@ -129,8 +144,8 @@ def test_seed_gate_with_payload_parameter_keeps_the_payload(tmp_path: Path) -> N
         'await client.send_event({"type": "response.create"})\n',
         'await client.send_event({"type": "response.create", **({"response": response} '
         'if response else {})})\n', 1)
-    result, module = _fix_and_load(tmp_path, source, "seed_payload")
-    assert [s.status for s in result.sites] == ["rewritten"] * 3
+    result, module = _fix_and_load(tmp_path, source, "seed_payload", withheld=True)
+    assert [s.status for s in result.sites] == ["rewritten", "unsafe", "rewritten"]
     wire: list[dict[str, Any]] = []
     bridge = module.Bridge(DictClient(wire), TextSocket(wire))
     asyncio.run(bridge.greet())
@@ -417,3 +432,141 @@ def test_a_gate_read_from_another_file_is_named_by_that_file(tmp_path: Path) -> 
     (site,) = result.sites
     assert site.status == "not-fixed" and (site.why or "").startswith(NotFixable.GATE_CLIENT.value)
     assert f"({package / 'base.py'}:2)" in (site.why or "")
+
+
+# -- parameters named like a client or a reason that are neither -----------------------------
+class Database:
+    """A connection of another kind: ``execute`` only."""
+
+    def __init__(self) -> None:
+        self.rows: list[str] = []
+
+    async def execute(self, sql: str, value: str) -> None:
+        self.rows.append(value)
+
+
+NAMED_LIKE_A_CLIENT = '''
+    import json
+
+    class Bridge:
+        def __init__(self, ws):
+            self.ws, self.gated = ws, []
+
+        async def trigger_response(self, reason, conn=None):
+            """`conn` is the audit database; the create goes out on self.ws."""
+            if conn is not None:
+                await conn.execute("INSERT INTO audit VALUES (?)", reason)
+            self.gated.append(reason)
+            await self.ws.send(json.dumps({"type": "response.create"}))
+
+        async def on_tool_done(self):
+            await self.ws.send(json.dumps({"type": "response.create"}))
+
+        async def on_other_socket(self, other_ws):
+            await other_ws.send(json.dumps({"type": "response.create"}))
+'''
+
+
+def test_a_parameter_named_like_a_client_that_the_gate_does_not_send_with(
+        tmp_path: Path) -> None:
+    path = tmp_path / "named_like_client.py"
+    path.write_text(textwrap.dedent(NAMED_LIKE_A_CLIENT))
+    result = fix_file(FixTask(path, Settings(), unsafe_fixes=False))
+    text = path.read_text()
+    compile(text, str(path), "exec")
+    module = _load(path, "gate_shape_named_like_client")
+    # the gate sends on self.ws itself: the site's self.ws is not handed over as `conn`
+    assert 'await self.trigger_response("TOOL_DONE")' in text
+    wire: list[dict[str, Any]] = []
+    bridge = module.Bridge(TextSocket(wire))
+    asyncio.run(bridge.on_tool_done())
+    assert bridge.gated == ["TOOL_DONE"] and wire == [{"type": "response.create"}]
+    # another socket than the gate's own: at best an unsafe fix, never a silent one
+    other = next(s for s in result.sites if s.line != min(x.line for x in result.sites))
+    assert other.status == "unsafe" and "not with its `conn` parameter" in (other.why or "")
+
+
+def test_a_reasoning_parameter_is_not_the_reason() -> None:
+    source = textwrap.dedent('''
+        class Bridge:
+            async def trigger_response(self, client=None, reasoning_effort="low"):
+                await (client or self.client).send_event(
+                    {"type": "response.create", "response": {"reasoning": {"effort": reasoning_effort}}})
+
+            async def nudge(self):
+                await self.client.send_event({"type": "response.create"})
+    ''')
+    fixed, result = fix_text(source)
+    assert fixed == source
+    assert (result.sites[0].why or "").startswith(NotFixable.GATE_SHAPE.value)
+
+
+def test_a_base_it_cannot_read_before_the_gates_base_may_shadow_the_gate() -> None:
+    source = textwrap.dedent('''
+        from voiceframework import RealtimeApp
+
+        class GateBase:
+            async def trigger_response(self, reason, client=None):
+                await (client or self.client).send_event({"type": "response.create"})
+
+        class Bot(RealtimeApp, GateBase):
+            async def on_done(self):
+                await self.client.send_event({"type": "response.create"})
+
+        class Ordered(GateBase, RealtimeApp):
+            async def on_done(self):
+                await self.client.send_event({"type": "response.create"})
+    ''')
+    _, result = fix_text(source)
+    first, second = sorted(result.sites, key=lambda s: s.line)
+    assert first.why == NotFixable.HIDDEN_BASE.value + ": `RealtimeApp`"
+    assert second.status == "rewritten"   # GateBase comes first in the MRO
+
+
+def test_a_class_attribute_that_rebinds_the_gate_name_is_never_guessed() -> None:
+    source = textwrap.dedent('''
+        async def _legacy_gate(self, client):
+            await client.create_response()
+
+        class Base:
+            async def trigger_response(self, reason, client=None):
+                await (client or self.client).send_event({"type": "response.create"})
+
+        class Child(Base):
+            trigger_response = _legacy_gate
+
+            async def on_done(self):
+                await self.client.send_event({"type": "response.create"})
+
+        class GrandChild(Child):
+            async def on_done(self):
+                await self.client.send_event({"type": "response.create"})
+    ''')
+    for options in ({}, {"add_mixin": True, "unsafe_fixes": True}):
+        fixed, result = fix_text(source, **options)
+        assert fixed == source, options
+        assert [s.why for s in result.sites] == [
+            NotFixable.GATE_SHADOWED.value + ": `Child.trigger_response`"] * 2
+
+
+def test_a_gate_name_rebound_inside_the_sites_function_is_never_guessed() -> None:
+    source = textwrap.dedent('''
+        import json
+
+        async def trigger_response(client, reason, *, force=False):
+            await client.send(json.dumps({"type": "response.create"}))
+
+        async def on_book(ws):
+            from legacy.gates import trigger_response
+            await ws.send(json.dumps({"type": "response.create"}))
+
+        async def on_cancel(ws):
+            await ws.send(json.dumps({"type": "response.create"}))
+    ''')
+    fixed, result = fix_text(source)
+    book, cancel = sorted(result.sites, key=lambda s: s.line)
+    assert book.status == "not-fixed" and book.why == (
+        NotFixable.GATE_SHADOWED.value + ": `trigger_response` in `on_book` (line 8)")
+    assert cancel.status == "rewritten"
+    assert 'await trigger_response(ws, "CANCEL", force=False)' in fixed
+    compile(fixed, "<fixed>", "exec")

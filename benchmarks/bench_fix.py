@@ -33,7 +33,10 @@ def _best(fn: Callable[[], Any], repeat: int) -> float:
 def _fix(args: list[str]) -> None:
     from respgate_lint.cli import cli
 
-    result = CliRunner().invoke(cli, ["fix", "-q", *args])
+    # --unsafe-fixes: the generated handler also sends on a raw websocket and an SDK
+    # connection, which its gate reaches only through its own client (an unsafe fix); the
+    # rows time rewriting all 28 sites, as they always have
+    result = CliRunner().invoke(cli, ["fix", "-q", "--unsafe-fixes", *args])
     if result.exit_code not in (0, 1):
         raise RuntimeError(f"respgate fix failed: {result.output}")
 

@@ -3,9 +3,11 @@
 ``trigger_response`` here takes the reason first, an optional client that falls back to the
 handler's own, and ``force``; it has no payload parameter. A few tool paths still ask for a
 response directly. ``respgate fix`` reads this gate's definition and rewrites those sends into
-calls it accepts (``await self.trigger_response("REASON", self.client, force=False)``; the raw
-websocket send gets no client argument, since this gate sends with its own client); it never
-hands the gate an argument it does not take. Try it: ``respgate fix --diff examples/own_gate.py``.
+calls it accepts (``await self.trigger_response("REASON", self.client, force=False)``); it never
+hands the gate an argument it does not take. The raw websocket send is an unsafe fix: the gate
+takes no websocket and would send with its own ``self.client``, and respgate cannot know that
+both are the same call, so ``--unsafe-fixes`` applies it. Try it:
+``respgate fix --diff examples/own_gate.py``.
 """
 
 from __future__ import annotations

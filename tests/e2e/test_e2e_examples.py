@@ -106,6 +106,12 @@ def test_own_gate_example_is_fixed_into_calls_its_gate_accepts(tmp_path: Path) -
     copy = tmp_path / "own_gate.py"
     shutil.copyfile(EXAMPLES / "own_gate.py", copy)
     done = respgate("fix", str(copy))
+    assert done.returncode == 1, done.stdout + done.stderr   # one unsafe fix withheld
+    assert "sends with `self.client` when no client is passed; this site sends with " \
+        "`self.ws`" in done.stdout + done.stderr
+    assert len(re.findall(r"(?m)^ +await self\.trigger_response\(\"[A-Z_]+\"",
+                          copy.read_text())) == 2
+    done = respgate("fix", "--unsafe-fixes", str(copy))
     assert done.returncode == 0, done.stdout + done.stderr
     text = copy.read_text()
     assert len(re.findall(r"(?m)^ +await self\.trigger_response\(\"[A-Z_]+\"", text)) == 3

@@ -28,6 +28,7 @@ from .bindings import Changes, Scope, comprehension_bindings, join, loop_binding
 from .chains import if_chain
 from .events import EventMatcher
 from .factories import collect_factories
+from .gate_helpers import gate_helpers
 from .findings import FileAnalysis, Finding, Fix, Form, NotFixable, SiteContext, Span
 from .fixes import SiteFacts, plan_fix
 from .gates import GateModel, add_send
@@ -156,6 +157,7 @@ class _Walker:
     # -- walking statements -----------------------------------------------------------
     def walk(self) -> None:
         """Record every site and every gate's sends."""
+        self.helpers = gate_helpers(self.tree, self.index, self.lines)
         collect_factories(self.tree.body, self.matcher, self._is_hot)
         if self.facts.factories or self.facts.scoped_factories or self.facts.collection_factories:
             self._watch(self.facts.factories | set(self.facts.scoped_factories)
@@ -294,7 +296,8 @@ class _Walker:
         base = parent.bindings if parent.kind == "function" else self.frames[0].bindings
         bindings = Scope(parent=base, hidden=tuple(params))  # reads through: never copied
         is_gate = node.name in self.settings.gate_functions
-        gate = parent.gate
+        helps = self.helpers.get(id(node))   # a def only the gate calls: the gate's own
+        gate = parent.gate or helps
         if is_gate and parent.gate is None:
             if parent.kind == "class":
                 gate = self.index.method(node)
@@ -305,7 +308,7 @@ class _Walker:
         frame = Frame(
             kind="function", name=node.name, bindings=bindings,
             is_async=isinstance(node, ast.AsyncFunctionDef), self_name=self_name,
-            in_gate=parent.in_gate or is_gate, gate=gate,
+            in_gate=parent.in_gate or is_gate or helps is not None, gate=gate,
             class_node=parent.class_node, functions=(node.name, *parent.functions),
             params=frozenset(_parameter_names(node.args)),
             outermost=parent.outermost or node,

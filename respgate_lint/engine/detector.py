@@ -31,7 +31,7 @@ from .factories import collect_factories
 from .gate_helpers import gate_helpers
 from .findings import FileAnalysis, Finding, Fix, Form, NotFixable, SiteContext, Span
 from .fixes import SiteFacts, plan_fix
-from .gates import GateModel, add_send
+from .gates import GateModel, add_send, read_gate
 from .matches import EventMatch
 from .parsing import decode_source, parse_source
 from .prefilter import needle_regex
@@ -96,7 +96,7 @@ class _SendSite:
     facts: SiteFacts
     context: SiteContext
     class_node: ast.ClassDef | None
-    scope: ast.FunctionDef | ast.AsyncFunctionDef | None   # the outermost enclosing def
+    defs: tuple[ast.FunctionDef | ast.AsyncFunctionDef, ...]   # enclosing defs, innermost first
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,7 @@ class _Walker:
         self.settings = settings
         self.index = index_module(tree, settings, path, foreign=foreign)
         self.sites: list[_SendSite | _GateCallSite] = []
+        self.closure_gates: dict[int, GateModel] = {}   # id(def) -> a gate defined in a def
         self.lines = LineIndex(source)
         self.facts = collect_module_facts(tree, settings)
         self.facts.responses_only = talks_only_to_responses_ws(source, tree)
@@ -301,6 +302,9 @@ class _Walker:
         if is_gate and parent.gate is None:
             if parent.kind == "class":
                 gate = self.index.method(node)
+            elif parent.kind == "function":  # a closure: called by its name after its def
+                gate = self.closure_gates[id(node)] = read_gate(node, self.settings,
+                                                                is_method=False)
             else:
                 gate = self.index.functions.get(node.name)
                 if gate is not None and gate.line != node.lineno:
@@ -311,7 +315,7 @@ class _Walker:
             in_gate=parent.in_gate or is_gate or helps is not None, gate=gate,
             class_node=parent.class_node, functions=(node.name, *parent.functions),
             params=frozenset(_parameter_names(node.args)),
-            outermost=parent.outermost or node,
+            defs=(node, *parent.defs),
         )
         self.frames.append(frame)
         saved_labels, saved_except = self.labels, self.except_depth
@@ -376,7 +380,7 @@ class _Walker:
                 in_async=frame.kind == "function" and frame.is_async, self_name=frame.self_name,
                 in_gate_lookalike=self._in_gate_lookalike(frame.functions),
                 class_name=frame.class_node.name if frame.class_node else None)
-            self.sites.append(_SendSite(facts, self._context(), frame.class_node, frame.outermost))
+            self.sites.append(_SendSite(facts, self._context(), frame.class_node, frame.defs))
 
     def _reported_api(self, event: EventMatch) -> bool:
         """Responses-API websocket sends only when ``apis`` asks for them (apis.py)."""
@@ -467,14 +471,30 @@ class _Judge:
     def _site_reach(self, site: _SendSite) -> Reach:
         """The class's or module's gate, unless the site's own function rebinds its name
         (``from legacy import trigger_response`` inside it): then nothing is guessed."""
+        closure = self._closure_gate(site)
+        if closure is not None:
+            return closure
         reach = self.reach(site.class_node)
-        if reach.kind != "function" or reach.callee is None or site.scope is None:
+        if reach.kind != "function" or reach.callee is None or not site.defs:
             return reach
-        line = _local_binding(site.scope, reach.callee, self.walker.lines)
+        scope = site.defs[-1]
+        line = _local_binding(scope, reach.callee, self.walker.lines)
         if line is None:
             return reach
-        return Reach(None, "shadowed",
-                     hidden=f"`{reach.callee}` in `{site.scope.name}` (line {line})")
+        return Reach(None, "shadowed", hidden=f"`{reach.callee}` in `{scope.name}` (line {line})")
+
+    def _closure_gate(self, site: _SendSite) -> Reach | None:
+        """A gate defined in a function around the site, before it (``async def
+        trigger_response(...)`` inside a websocket handler): the nearest one is called."""
+        line = site.facts.statement.lineno
+        for function in site.defs:
+            for name in self.settings.gate_functions:
+                node = next((s for s in function.body if isinstance(s, _FUNCS)
+                             and s.name == name and s.lineno < line), None)
+                gate = self.walker.closure_gates.get(id(node)) if node is not None else None
+                if gate is not None:
+                    return Reach(gate, "function", callee=name)
+        return None
 
     # -- RGT002 / RGT003 ----------------------------------------------------------------
     def gate_call(self, site: _GateCallSite) -> None:

@@ -43,7 +43,7 @@ class Frame:
     class_node: ast.ClassDef | None = None  # the innermost enclosing class
     functions: tuple[str, ...] = field(default=())  # enclosing def names, innermost first
     params: frozenset[str] = frozenset()   # a function's own parameter names
-    outermost: ast.FunctionDef | ast.AsyncFunctionDef | None = None  # the outermost enclosing def
+    defs: tuple[ast.FunctionDef | ast.AsyncFunctionDef, ...] = ()  # enclosing defs, innermost first
 
 
 def branch_label(test: ast.expr) -> tuple[str, str] | None:

@@ -570,3 +570,47 @@ def test_a_gate_name_rebound_inside_the_sites_function_is_never_guessed() -> Non
     assert cancel.status == "rewritten"
     assert 'await trigger_response(ws, "CANCEL", force=False)' in fixed
     compile(fixed, "<fixed>", "exec")
+
+
+CLOSURE_GATE = '''
+    import json
+
+    async def handle_call(openai_ws, events, gated):
+        in_flight = False
+
+        async def trigger_response(reason, *, force=False):
+            nonlocal in_flight
+            if in_flight and not force:
+                return
+            in_flight = True
+            gated.append(reason)
+            await openai_ws.send(json.dumps({"type": "response.create"}))
+
+        for event in events:
+            if event["type"] == "response.function_call_arguments.done":
+                await openai_ws.send(json.dumps({"type": "response.create"}))
+            elif event["type"] == "response.done":
+                in_flight = False
+
+    async def elsewhere(openai_ws):
+        await openai_ws.send(json.dumps({"type": "response.create"}))
+'''
+
+
+def test_a_gate_defined_inside_the_handler_is_called_by_its_name(tmp_path: Path) -> None:
+    path = tmp_path / "closure_gate.py"
+    path.write_text(textwrap.dedent(CLOSURE_GATE))
+    result = fix_file(FixTask(path, Settings(), unsafe_fixes=False))
+    text = path.read_text()
+    assert 'await trigger_response("FUNCTION_CALL_ARGUMENTS_DONE", force=False)' in text
+    # outside the handler the closure is out of reach: left alone
+    assert [s.status for s in sorted(result.sites, key=lambda s: s.line)] == [
+        "rewritten", "not-fixed"]
+    module = _load(path, "gate_shape_closure")
+    wire: list[dict[str, Any]] = []
+    gated: list[str] = []
+    done = {"type": "response.function_call_arguments.done"}
+    asyncio.run(module.handle_call(TextSocket(wire), [done, done, {"type": "response.done"},
+                                                      done], gated))
+    assert gated == ["FUNCTION_CALL_ARGUMENTS_DONE"] * 2   # the second one was held
+    assert wire == [{"type": "response.create"}] * 2

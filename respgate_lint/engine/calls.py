@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from .apis import REALTIME, RESPONSES_WS
 from .findings import Form
 from .matches import HAND_OFF_CALLS, JSON, PASS_FIRST_ARG, PASS_LAST_ARG, EventMatch, callee_name
 
@@ -105,7 +106,8 @@ class CallMatcher:
         if name is not None and self.is_event_class(name):
             return None if self._received(node, bindings) else EventMatch(Form.TYPED_CLASS, None, line)
         if name in m.facts.factories or self._own_factory(func, name):
-            return EventMatch(Form.FACTORY, None, line)
+            api = RESPONSES_WS if name in m.facts.responses_factories else REALTIME
+            return EventMatch(Form.FACTORY, None, line, api=api)
         if name in m.facts.collection_factories:   # item, create = build_pair()
             return EventMatch(Form.COLLECTED, None, line, collection=True,
                               members=m.facts.collection_factories[name])

@@ -137,6 +137,8 @@ class _Walker:
         for line in (self.lines.lines_matching(regex) if regex else range(1, count + 1)):
             self.hot[line] = 1
         self._watch(watched_names(self.facts, settings.event_types))
+        if self.facts.mentions_event_type:   # conversation.create_response() on its own line
+            self._watch(set(self.matcher.sdk_methods))
 
     # -- hot lines --------------------------------------------------------------------
     def _watch(self, names: set[str]) -> None:

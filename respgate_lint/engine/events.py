@@ -53,6 +53,8 @@ class ModuleFacts:
     class_constants: dict[str, set[str]] = field(default_factory=dict)  # Enum/holder classes
     factories: set[str] = field(default_factory=set)  # functions that return an event
     multi_factories: set[str] = field(default_factory=set)  # ... of the type they are asked for
+    responses_factories: set[str] = field(default_factory=set)  # factories of Responses API
+    #                                   requests (`{"type": "response.create", "model": ...}`)
     collection_factories: dict[str, tuple[EventMatch | None, ...] | None] = field(
         default_factory=dict)  # ... with other things: `return item, create` (its members)
     scoped_factories: dict[str, set[str]] = field(default_factory=dict)  # to_dict() -> classes
@@ -270,7 +272,12 @@ class EventMatcher:
 
     def _selected_holders(self) -> set[str]:
         """Names whose type this branch selects: ``msg`` under ``if msg["type"] == RC:``
-        (also ``msg.get("type")``, ``msg.type``): there, ``msg`` is the event itself."""
+        (also ``msg.get("type")``, ``msg.type``): there, ``msg`` is the event itself. Not in
+        a send function's own body (a fake socket's ``send(raw)`` recording what it got):
+        that frame is arriving, not leaving."""
+        function = self.function
+        if function is not None and self.settings.send_re.search(function.name):
+            return set()
         return {m.group(1) for m in map(_TYPE_OF_NAME.match, self.selected) if m}
 
     def _match_attribute(self, node: ast.Attribute,

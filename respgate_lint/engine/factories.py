@@ -14,6 +14,7 @@ import ast
 import re
 from collections.abc import Callable
 
+from .apis import RESPONSES_WS
 from .chains import if_chain
 from .events import EventMatcher
 from .matches import EventMatch
@@ -93,6 +94,7 @@ class _Scan:
         self.bindings: dict[str, EventMatch] = {}
         self.conditions: list[tuple[bool, bool]] = []  # (on a parameter, against a type)
         self.event_returns: list[tuple[bool, bool]] = []  # the conditions of each
+        self.apis: set[str] = set()  # the APIs of the events it returns (apis.py)
         self.collection_returns: list[EventMatch] = []  # `return item, create`: among others
         self.other_returns = False
 
@@ -113,6 +115,8 @@ class _Scan:
             facts.scoped_factories.setdefault(name, set()).add(self.owner)
         else:
             facts.factories.add(name)
+            if self.apis == {RESPONSES_WS}:   # returns Responses API requests only
+                facts.responses_factories.add(name)
 
     def _block(self, body: list[ast.stmt]) -> None:
         for stmt in body:
@@ -182,3 +186,4 @@ class _Scan:
         on_param = any(p for p, _ in self.conditions)
         typed = any(t for p, t in self.conditions if p)
         self.event_returns.append((on_param, typed))
+        self.apis.add(found.api)

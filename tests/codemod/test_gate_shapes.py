@@ -526,7 +526,7 @@ def test_a_base_it_cannot_read_before_the_gates_base_may_shadow_the_gate() -> No
 def test_a_class_attribute_that_rebinds_the_gate_name_is_never_guessed() -> None:
     source = textwrap.dedent('''
         async def _legacy_gate(self, client):
-            await client.create_response()
+            return await client.legacy_respond()
 
         class Base:
             async def trigger_response(self, reason, client=None):

@@ -12,3 +12,11 @@ async def realtime_turn(ws):
 async def responses_shaped(ws, text, previous):
     await ws.send('{"type": "response.create", "model": "gpt-4o-mini"}')  # responses-ws
     await ws.send(json.dumps({"type": "response.create", "input": text, "previous_response_id": previous}))  # responses-ws
+
+
+def responses_turn(text):
+    return {"type": "response.create", "model": "gpt-5-mini", "input": text}
+
+
+async def ask_through_a_factory(ws, text):
+    await ws.send(json.dumps(responses_turn(text)))  # responses-ws

@@ -13,6 +13,10 @@ class Agent:
         if msg_type == "response.create":
             conversation.create_response()  # RGT001
 
+    async def on_its_own_line(self, conversation):
+        await conversation.commit_audio()
+        await conversation.create_response()  # RGT001
+
     def in_a_callback(self, recorder, conversation):
         _safe_call(recorder, "response.create.failed", lambda: conversation.create_response())  # RGT001: 64
 

@@ -35,3 +35,16 @@ async def intercepting_relay(self, browser, openai_ws):
             await self.trigger_response("BROWSER_ASKED", openai_ws)
             continue
         await openai_ws.send(raw)
+
+
+class FakeModelSocket:
+    """A test's stand-in for the model: what it receives is recorded, not sent."""
+
+    def __init__(self):
+        self.creates = []
+
+    async def send(self, raw):
+        frame = json.loads(raw)
+        if frame.get("type") == "response.create":
+            self.creates.append(frame)
+            self.inbox.put_nowait(frame)

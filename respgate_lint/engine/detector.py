@@ -28,14 +28,21 @@ from .bindings import Changes, Scope, comprehension_bindings, join, loop_binding
 from .chains import if_chain
 from .events import EventMatcher
 from .factories import collect_factories
-from .gate_helpers import gate_helpers
 from .findings import FileAnalysis, Finding, Fix, Form, NotFixable, SiteContext, Span
 from .fixes import SiteFacts, plan_fix
-from .gates import GateModel, add_send, read_gate
+from .gate_helpers import gate_helpers
+from .gates import GateModel, add_send, parameter_names, read_gate
 from .matches import EventMatch
 from .parsing import decode_source, parse_source
 from .prefilter import needle_regex
-from .reach import ModuleIndex, ProjectIndex, Reach, index_module
+from .reach import (
+    ModuleIndex,
+    ProjectIndex,
+    Reach,
+    closure_gate,
+    index_module,
+    unless_rebound,
+)
 from .scopes import (
     Frame,
     LineIndex,
@@ -316,7 +323,7 @@ class _Walker:
             is_async=isinstance(node, ast.AsyncFunctionDef), self_name=self_name,
             in_gate=parent.in_gate or is_gate or helps is not None, gate=gate,
             class_node=parent.class_node, functions=(node.name, *parent.functions),
-            params=frozenset(_parameter_names(node.args)),
+            params=frozenset(parameter_names(node.args)),
             defs=(node, *parent.defs),
         )
         self.frames.append(frame)
@@ -471,32 +478,16 @@ class _Judge:
                   event=self.walker.span(event) if event is not None else None)
 
     def _site_reach(self, site: _SendSite) -> Reach:
-        """The class's or module's gate, unless the site's own function rebinds its name
-        (``from legacy import trigger_response`` inside it): then nothing is guessed."""
-        closure = self._closure_gate(site)
+        """A gate defined in a def around the site, else the class's or module's gate,
+        unless the site's own function rebinds its name (then nothing is guessed)."""
+        closure = closure_gate(site.defs, site.facts.statement.lineno,
+                               self.settings.gate_functions, self.walker.closure_gates)
         if closure is not None:
             return closure
         reach = self.reach(site.class_node)
         if reach.kind != "function" or reach.callee is None or not site.defs:
             return reach
-        scope = site.defs[-1]
-        line = _local_binding(scope, reach.callee, self.walker.lines)
-        if line is None:
-            return reach
-        return Reach(None, "shadowed", hidden=f"`{reach.callee}` in `{scope.name}` (line {line})")
-
-    def _closure_gate(self, site: _SendSite) -> Reach | None:
-        """A gate defined in a function around the site, before it (``async def
-        trigger_response(...)`` inside a websocket handler): the nearest one is called."""
-        line = site.facts.statement.lineno
-        for function in site.defs:
-            for name in self.settings.gate_functions:
-                node = next((s for s in function.body if isinstance(s, _FUNCS)
-                             and s.name == name and s.lineno < line), None)
-                gate = self.walker.closure_gates.get(id(node)) if node is not None else None
-                if gate is not None:
-                    return Reach(gate, "function", callee=name)
-        return None
+        return unless_rebound(reach, site.defs[-1], self.walker.lines)
 
     # -- RGT002 / RGT003 ----------------------------------------------------------------
     def gate_call(self, site: _GateCallSite) -> None:
@@ -602,37 +593,6 @@ def _unliteral_reason_problem(label: str, reason: ast.expr | None, frame: Frame)
                 f"{param} so that each of its calls is checked instead")
     return (f"`{label}(...)` has a reason that is not a string literal; telemetry groups "
             "triggers by a literal reason")
-
-
-def _local_binding(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str,
-                   lines: LineIndex) -> int | None:
-    """The line where ``function`` (or a def inside it) binds ``name`` locally: a parameter,
-    an import, an assignment, a def or class, a loop or ``with`` target. The tree is walked
-    only when a line of the function mentions the name (the word index says)."""
-    last = function.end_lineno or function.lineno
-    if not any(function.lineno <= line <= last for line in lines.lines_with_words({name})):
-        return None
-    for node in ast.walk(function):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            if name in _parameter_names(node.args):
-                return node.lineno
-            if node is not function and not isinstance(node, ast.Lambda) and node.name == name:
-                return node.lineno
-        elif isinstance(node, ast.ClassDef) and node.name == name:
-            return node.lineno
-        elif isinstance(node, (ast.Import, ast.ImportFrom)) and any(
-                (a.asname or a.name).split(".")[0] == name for a in node.names):
-            return node.lineno
-        elif isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store):
-            return node.lineno
-    return None
-
-
-def _parameter_names(arguments: ast.arguments) -> Iterator[str]:
-    for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
-                arguments.vararg, arguments.kwarg):
-        if arg is not None:
-            yield arg.arg
 
 
 def _reason_argument(call: ast.Call, gate: GateModel) -> tuple[bool, ast.expr | None]:

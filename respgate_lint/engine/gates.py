@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..config import Settings
 
-__all__ = ["REFERENCE_GATE", "GateModel", "Param", "SendStyle", "read_gate"]
+__all__ = ["REFERENCE_GATE", "GateModel", "Param", "SendStyle", "parameter_names", "read_gate"]
 
 PAYLOAD_PARAMS = ("response", "event_id")
 # Parameter names that hold the connection a gate sends with, when the body does not say.
@@ -112,6 +113,14 @@ def read_gate(node: ast.FunctionDef | ast.AsyncFunctionDef, settings: Settings, 
         model.client_fallback = _client_fallback(node, model.client_param)
     model.aliases = _parameter_aliases(node, set(names))
     return model
+
+
+def parameter_names(arguments: ast.arguments) -> Iterator[str]:
+    """Every parameter a def or lambda takes, ``*args`` and ``**kwargs`` included."""
+    for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                arguments.vararg, arguments.kwarg):
+        if arg is not None:
+            yield arg.arg
 
 
 def add_send(model: GateModel, receiver: ast.expr | None, method: str, wire: str) -> None:

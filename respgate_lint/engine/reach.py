@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Settings
-from .gates import REFERENCE_GATE, GateModel, read_gate
+from ..sourcetext import LineIndex
+from .gates import REFERENCE_GATE, GateModel, parameter_names, read_gate
 
-__all__ = ["ModuleIndex", "ProjectIndex", "Reach", "index_module"]
+__all__ = ["ModuleIndex", "ProjectIndex", "Reach", "closure_gate", "index_module",
+           "unless_rebound"]
 
 # Bases that never carry a gate: typing and abc plumbing.
 _INERT_BASES = frozenset({"object", "Generic", "Protocol", "ABC", "NamedTuple", "TypedDict",
@@ -224,6 +226,56 @@ class ProjectIndex:
             self._cache[path] = None  # an import cycle resolves to "unknown", not a loop
             self._cache[path] = self._loader(path)
         return self._cache[path]
+
+
+def closure_gate(defs: tuple[ast.FunctionDef | ast.AsyncFunctionDef, ...], line: int,
+                 gate_names: tuple[str, ...], models: dict[int, GateModel]) -> Reach | None:
+    """A gate defined in one of ``defs`` (innermost first) before ``line``
+    (``async def trigger_response(...)`` inside a websocket handler): the nearest is called by
+    its name. ``models``: the closure gates read by the walk, by ``id(def)``."""
+    for function in defs:
+        for name in gate_names:
+            node = next((s for s in function.body
+                         if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                         and s.name == name and s.lineno < line), None)
+            gate = models.get(id(node)) if node is not None else None
+            if gate is not None:
+                return Reach(gate, "function", callee=name)
+    return None
+
+
+def unless_rebound(reach: Reach, scope: ast.FunctionDef | ast.AsyncFunctionDef,
+                   lines: LineIndex) -> Reach:
+    """``reach`` (a function gate), or "shadowed" when ``scope`` binds the gate's name
+    itself (``from legacy import trigger_response`` inside it)."""
+    assert reach.callee is not None
+    line = _local_binding(scope, reach.callee, lines)
+    if line is None:
+        return reach
+    return Reach(None, "shadowed", hidden=f"`{reach.callee}` in `{scope.name}` (line {line})")
+
+
+def _local_binding(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str,
+                   lines: LineIndex) -> int | None:
+    """The line where ``function`` (or a def inside it) binds ``name`` locally: a parameter,
+    an import, an assignment, a def or class, a loop or ``with`` target. The tree is walked
+    only when a line of the function mentions the name (the word index says)."""
+    last = function.end_lineno or function.lineno
+    if not any(function.lineno <= line <= last for line in lines.lines_with_words({name})):
+        return None
+    for node in ast.walk(function):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            named = not isinstance(node, ast.Lambda) and node is not function and node.name == name
+            if named or name in parameter_names(node.args):
+                return node.lineno
+        elif isinstance(node, ast.ClassDef) and node.name == name:
+            return node.lineno
+        elif isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+                (a.asname or a.name).split(".")[0] == name for a in node.names):
+            return node.lineno
+        elif isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store):
+            return node.lineno
+    return None
 
 
 def find_module_file(importer: Path | None, module: str, level: int) -> Path | None:
